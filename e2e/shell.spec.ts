@@ -1,0 +1,51 @@
+import { test, expect } from './fixtures'
+
+test('the shell shows every page; unbuilt pages say so plainly', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByRole('heading', { name: 'Tweedie Playground' })).toBeVisible()
+  for (const id of ['studio', 'manifold', 'toy', 'models']) {
+    await page.getByTestId(`nav-${id}`).click()
+    await expect(page).toHaveURL(new RegExp(`#/${id}$`))
+    await expect(page.getByTestId('planned-page')).toContainText('Not built yet')
+  }
+  await page.getByTestId('nav-diagnostics').click()
+  await expect(page.getByRole('heading', { name: 'Diagnostics' })).toBeVisible()
+  // the page survives a reload
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'Diagnostics' })).toBeVisible()
+})
+
+test('the worker climbs the ladder to WebGPU in this Chromium and got a real adapter', async ({ page }) => {
+  await page.goto('/#/diagnostics')
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu')
+  const adapter = page.getByTestId('diag-adapter')
+  await expect(adapter).toBeVisible()
+  // SwiftShader here; any real adapter reports a non-empty vendor or architecture
+  expect((await adapter.textContent())?.trim()).not.toBe('')
+})
+
+test('?backend=wasm forces the wasm backend', async ({ page }) => {
+  await page.goto('/?backend=wasm#/diagnostics')
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
+  await expect(page.getByTestId('notices')).toHaveCount(0)
+})
+
+test('an unknown ?backend= value gives a visible message and the app still works', async ({ page }) => {
+  await page.goto('/?backend=cuda#/diagnostics')
+  await expect(page.getByTestId('notices')).toContainText('Unknown backend "cuda"')
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu')
+})
+
+test('a lost GPU device falls back to the next backend with a message', async ({ page }) => {
+  await page.goto('/?backend=webgpu#/diagnostics')
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu')
+  const destroyed = await page.evaluate(() =>
+    (window as unknown as { __tweedie: { loseGpuDevice(): Promise<boolean> } }).__tweedie.loseGpuDevice(),
+  )
+  expect(destroyed).toBe(true)
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgl')
+  await expect(page.getByTestId('notices')).toContainText('GPU device was lost')
+  // and compute still works on the new backend
+  await page.getByTestId('diag-run').click()
+  await expect(page.getByTestId('diag-tfjs-wasm')).toHaveAttribute('data-agrees', 'true', { timeout: 180_000 })
+})

@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test'
+
+// Debian's Chromium, never a downloaded browser; flags from ../shared/docs/stack-notes.md §3a.
+const chromium = { executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--disable-quic'] }
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: 'http://127.0.0.1:4173',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+  },
+  projects: [
+    { name: 'chromium-webgpu', testIgnore: /no-webgpu/, use: { launchOptions: chromium } },
+    // The same browser without the WebGPU flag: the ladder must fall back and say why.
+    { name: 'chromium-no-webgpu', testMatch: /no-webgpu/, use: { launchOptions: { ...chromium, args: ['--disable-quic'] } } },
+  ],
+  webServer: {
+    // the command a user runs (README): build, then serve the production build with its headers
+    command: 'npm start',
+    url: 'http://127.0.0.1:4173',
+    reuseExistingServer: !process.env.CI,
+    timeout: 300_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+})

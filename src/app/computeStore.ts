@@ -1,0 +1,59 @@
+// App-wide compute state: which backend the worker chose, and the Diagnostics run.
+import { create } from 'zustand'
+import { computeWorker, newJobId, proxy } from '../workers/client'
+import type { BackendStatus, DiagnosticsReport, Progress } from '../workers/api'
+import { parseShellParams } from './urlParams'
+
+interface ComputeState {
+  status?: BackendStatus
+  initError?: string
+  urlProblems: string[]
+  diagnostics?: DiagnosticsReport
+  diagnosticsJob?: string
+  diagnosticsProgress?: Progress
+  diagnosticsError?: string
+  init(): Promise<void>
+  runDiagnostics(): Promise<void>
+  cancelDiagnostics(): Promise<void>
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+export const useCompute = create<ComputeState>((set, get) => ({
+  urlProblems: [],
+  async init() {
+    if (get().status) return
+    const params = parseShellParams(window.location.search)
+    set({ urlProblems: params.problems })
+    try {
+      const status = await computeWorker().init(
+        params.backend,
+        proxy((s: BackendStatus) => set({ status: s })),
+      )
+      set({ status })
+    } catch (e) {
+      set({ initError: `The compute worker could not start: ${errText(e)}` })
+    }
+  },
+  async runDiagnostics() {
+    if (get().diagnosticsJob) return
+    const id = newJobId('diagnostics')
+    set({ diagnosticsJob: id, diagnosticsError: undefined, diagnosticsProgress: { fraction: 0, message: 'starting' } })
+    try {
+      const report = await computeWorker().runDiagnostics(
+        id,
+        proxy((p: Progress) => set({ diagnosticsProgress: p })),
+      )
+      set({ diagnostics: report })
+    } catch (e) {
+      const msg = errText(e)
+      set({ diagnosticsError: /cancelled/.test(msg) ? 'Diagnostics cancelled.' : `Diagnostics failed: ${msg}` })
+    } finally {
+      set({ diagnosticsJob: undefined })
+    }
+  },
+  async cancelDiagnostics() {
+    const id = get().diagnosticsJob
+    if (id) await computeWorker().cancel(id)
+  },
+}))

@@ -1,0 +1,64 @@
+// The compute worker's typed API (Comlink). The main thread only ever sees these plain types.
+import type { TfjsBackend, ProbeResult } from '../engines/tfjs/backends'
+import type { Progress } from './jobs'
+
+export type { Progress, TfjsBackend, ProbeResult }
+
+export interface BackendStatus {
+  backend: TfjsBackend
+  probes: ProbeResult[]
+  /** A user-visible message, e.g. a forced backend that is missing or a lost GPU device. */
+  notice?: string
+  /** WebGPU adapter of this worker, when it got one. */
+  adapter?: AdapterInfo
+}
+
+export interface AdapterInfo {
+  vendor: string
+  architecture: string
+  device: string
+  description: string
+  isFallbackAdapter: boolean
+}
+
+export type DiagnosticEngine = 'tfjs' | 'onnxruntime-web'
+
+export interface DiagnosticRow {
+  engine: DiagnosticEngine
+  backend: string
+  available: boolean
+  /** Why the backend is unavailable or failed. */
+  reason?: string
+  /** Adapter / renderer description. */
+  info?: string
+  /** Max |result − cpu result| over outputs (and gradients for tfjs). */
+  maxAbsDiff?: number
+  agrees?: boolean
+  /** Wall time of the measured run (after a warm-up) in ms. */
+  ms?: number
+  /** First run including initialisation / shader compilation, ms. */
+  firstMs?: number
+}
+
+export interface DiagnosticsReport {
+  rows: DiagnosticRow[]
+  /** The tfjs backend the worker went back to after the run. */
+  backend: TfjsBackend
+  tolerance: number
+}
+
+export interface MemoryInfo {
+  numTensors: number
+  numBytes: number
+}
+
+export interface ComputeApi {
+  /** Chooses the tfjs backend (forced one when given and working) and reports it. */
+  init(forced: TfjsBackend | undefined, onBackendChange: (s: BackendStatus) => void): Promise<BackendStatus>
+  status(): Promise<BackendStatus>
+  runDiagnostics(jobId: string, onProgress: (p: Progress) => void): Promise<DiagnosticsReport>
+  cancel(jobId: string): Promise<boolean>
+  memory(): Promise<MemoryInfo>
+  /** Test hook: destroys the WebGPU device so the lost-device fallback can be exercised. */
+  loseGpuDevice(): Promise<boolean>
+}
