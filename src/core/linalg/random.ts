@@ -1,0 +1,34 @@
+// Seeded randomness. On tensors we use tf.randomNormal(shape, 0, 1, 'float32', seed) — tfjs seeds its
+// generator (seedrandom's alea) from the integer seed, so a given seed reproduces on every backend. Per-step
+// seeds come from the small mulberry32 PRNG below, so one user seed fixes the whole run.
+
+/** mulberry32: a tiny 32-bit PRNG, uniform in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Integer seeds for tf.randomNormal, one per call, from one user seed. */
+export function seedStream(seed: number): () => number {
+  const u = mulberry32(seed)
+  return () => Math.floor(u() * 2147483647)
+}
+
+/** Standard normal draws by Box–Muller from a uniform generator. */
+export function normals(n: number, uniform: () => number): Float64Array {
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i += 2) {
+    const u1 = Math.max(uniform(), 1e-300)
+    const u2 = uniform()
+    const r = Math.sqrt(-2 * Math.log(u1))
+    out[i] = r * Math.cos(2 * Math.PI * u2)
+    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2)
+  }
+  return out
+}
