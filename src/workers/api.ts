@@ -52,7 +52,8 @@ export interface MemoryInfo {
   numBytes: number
 }
 
-export interface ComputeApi {
+/** The shell's part of the worker API (backend choice, diagnostics, memory). */
+export interface ShellApi {
   /** Chooses the tfjs backend (forced one when given and working) and reports it. */
   init(forced: TfjsBackend | undefined, onBackendChange: (s: BackendStatus) => void): Promise<BackendStatus>
   status(): Promise<BackendStatus>
@@ -62,3 +63,9 @@ export interface ComputeApi {
   /** Test hook: destroys the WebGPU device so the lost-device fallback can be exercised. */
   loseGpuDevice(): Promise<boolean>
 }
+
+/**
+ * The whole worker API: one interface per feature, each implemented in its own module under src/workers/
+ * and spread into the object compute.worker.ts exposes. A feature adds its interface here with one `&` term.
+ */
+export type ComputeApi = ShellApi

@@ -1,14 +1,12 @@
 // The compute worker: every tensor in the app lives here. Exposed with Comlink (typed by ComputeApi).
 import * as Comlink from 'comlink'
-import { tf } from '../engines/tfjs/registerBrowser'
 import { chooseBackend, type TfjsBackend } from '../engines/tfjs/backends'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
-import type { BackendStatus, ComputeApi } from './api'
-import { JobRegistry } from './jobs'
+import type { BackendStatus, ComputeApi, ShellApi } from './api'
+import { jobs, tf } from './runtime'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
-const jobs = new JobRegistry(tf)
 let status: BackendStatus | undefined
 let notify: ((s: BackendStatus) => void) | undefined
 let lostWatch: GpuDeviceLike | undefined
@@ -63,7 +61,7 @@ const ortRunner: OrtRunner = {
   },
 }
 
-const api: ComputeApi = {
+const shellApi: ShellApi = {
   async init(forced: TfjsBackend | undefined, onBackendChange) {
     notify = onBackendChange
     const ladder = await chooseBackend(tf, forced)
@@ -99,4 +97,6 @@ const api: ComputeApi = {
   },
 }
 
+// One spread per feature module (see ComputeApi in ./api).
+const api: ComputeApi = { ...shellApi }
 Comlink.expose(api)
