@@ -1,0 +1,118 @@
+// The manifold experiment's denoiser (algorithms.md §5 "Model"): TimeMLP with EDM preconditioning (§1.2),
+// sinusoidal embedding of c_noise = ln σ (§1.3), LayerNorm after SiLU without affine, inox init.
+//   input concat(c_in·x (d), emb(ln σ) (64)) → Linear 256 → SiLU → LN → Linear 256 → SiLU → LN
+//   → Linear 256 → SiLU → LN → Linear d;   D = c_skip·x + c_out·F.
+// Linear layers use a custom gradient with explicit transposes: tfjs-wasm's transposed matMul (what
+// autodiff uses by default) is ~10× slower than matMul(transpose(A), B) (stack-notes §4).
+import * as tf from '@tensorflow/tfjs-core'
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core'
+
+export interface MlpConfig {
+  features: number
+  hidden: number
+  layers: number
+  embedding: number
+}
+
+export const MANIFOLD_MLP: MlpConfig = { features: 5, hidden: 256, layers: 3, embedding: 64 }
+
+export interface MlpParams {
+  weights: Tensor2D[]
+  biases: Tensor1D[]
+}
+
+/** Flat, transferable weights (for storage and for moving between worker and page). */
+export interface MlpWeights {
+  config: MlpConfig
+  shapes: number[][]
+  data: Float32Array[]
+}
+
+/** Layer sizes in order: [in, hidden, …, out]. */
+export function layerSizes(c: MlpConfig): number[] {
+  return [c.features + c.embedding, ...Array<number>(c.layers).fill(c.hidden), c.features]
+}
+
+/** inox init: W ~ U(±1/√fan_in), b = 0. `seed` makes it reproducible. */
+export function initMlp(c: MlpConfig, seed: number): MlpParams {
+  const sizes = layerSizes(c)
+  const weights: Tensor2D[] = []
+  const biases: Tensor1D[] = []
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const bound = 1 / Math.sqrt(sizes[i]!)
+    weights.push(tf.randomUniform([sizes[i]!, sizes[i + 1]!], -bound, bound, 'float32', seed + i) as Tensor2D)
+    biases.push(tf.zeros([sizes[i + 1]!]) as Tensor1D)
+  }
+  return { weights, biases }
+}
+
+export function disposeParams(p: MlpParams): void {
+  tf.dispose([...p.weights, ...p.biases])
+}
+
+export async function exportWeights(c: MlpConfig, p: MlpParams): Promise<MlpWeights> {
+  const all = [...p.weights, ...p.biases]
+  return { config: c, shapes: all.map((t) => t.shape), data: await Promise.all(all.map((t) => t.data() as Promise<Float32Array>)) }
+}
+
+export function importWeights(w: MlpWeights): MlpParams {
+  const n = w.config.layers + 1
+  const expected = layerSizes(w.config)
+  if (w.data.length !== 2 * n) throw new Error(`MLP weights: expected ${2 * n} arrays, got ${w.data.length}`)
+  const tensors = w.data.map((d, i) => tf.tensor(d, w.shapes[i]))
+  const weights = tensors.slice(0, n) as Tensor2D[]
+  const biases = tensors.slice(n) as Tensor1D[]
+  weights.forEach((t, i) => {
+    if (t.shape[0] !== expected[i] || t.shape[1] !== expected[i + 1]) {
+      tf.dispose(tensors)
+      throw new Error(`MLP weights: layer ${i} has shape ${t.shape.join('×')}, expected ${expected[i]}×${expected[i + 1]}`)
+    }
+  })
+  return { weights, biases }
+}
+
+/** Dense layer x·W + b with a backward pass made of plain (non-transposed-flag) matMuls. */
+const linear = tf.customGrad((x: Tensor, w: Tensor, b: Tensor, save: (t: Tensor[]) => void) => {
+  save([x, w])
+  return {
+    value: tf.add(tf.matMul(x as Tensor2D, w as Tensor2D), b),
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+      const g = dy as Tensor2D
+      const [xs, ws] = saved as [Tensor2D, Tensor2D]
+      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)]
+    },
+  }
+}) as (x: Tensor, w: Tensor, b: Tensor) => Tensor
+
+/** LayerNorm over the last axis, ε = 1e-5, no affine ([inox]). */
+function layerNorm(x: Tensor): Tensor {
+  const { mean, variance } = tf.moments(x, -1, true)
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)))
+}
+
+/** emb(c) = concat(sin(freqs·c), cos(freqs·c)), freqs = 1e-4^linspace(0, 1, F/2) (§1.3). c: [B, 1]. */
+export function embedding(c: Tensor, features: number): Tensor {
+  const half = features / 2
+  const freqs = tf.pow(1e-4, tf.linspace(0, 1, half))
+  const a = tf.mul(c, freqs.reshape([1, half]))
+  return tf.concat([tf.sin(a), tf.cos(a)], 1)
+}
+
+/** D(x, σ) with per-sample σ ([B] tensor) — §1.2 preconditioning with σ_data = 1. x: [B, d]. */
+export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor): Tensor {
+  return tf.tidy(() => {
+    const s = sigma.reshape([-1, 1])
+    const s2p1 = tf.add(tf.square(s), 1)
+    const cIn = tf.rsqrt(s2p1)
+    const cSkip = tf.reciprocal(s2p1)
+    const cOut = tf.mul(s, cIn)
+    let h: Tensor = tf.concat([tf.mul(x, cIn), embedding(tf.log(s), c.embedding)], 1)
+    const last = p.weights.length - 1
+    for (let i = 0; i < last; i++) {
+      const z = linear(h, p.weights[i]!, p.biases[i]!)
+      h = layerNorm(tf.mul(z, tf.sigmoid(z)))
+    }
+    const f = linear(h, p.weights[last]!, p.biases[last]!)
+    return tf.add(tf.mul(cSkip, x), tf.mul(cOut, f))
+  })
+}

@@ -1,0 +1,113 @@
+// M-step training of the MLP denoiser (algorithms.md §1.4, §4.2, §5): t ~ Beta(3,3), σ_t = σ(t),
+// loss = mean_b λ_t · mean_i (D(x+σz)_i − x_i)² with λ_t = 1/σ² + 1; Adam (0.9, 0.999, 1e-8) after
+// clip_by_global_norm(1.0); LR linear lr_init → lr_end over the lap (Adam state re-initialised each lap).
+// Batches are drawn with replacement. The loss is read back only every `readEvery` steps.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
+import { mlpDenoise, type MlpConfig, type MlpParams } from './mlp'
+import { mulberry32 } from '../../core/linalg/random'
+import type { VESchedule } from '../../core/diffusion/schedule'
+
+export interface TrainConfig {
+  steps: number
+  batch: number
+  lrInit: number
+  lrEnd: number
+  clip: number
+  schedule: VESchedule
+  seed: number
+  /** Read the loss back every this many steps (each read-back is a device sync). */
+  readEvery: number
+}
+
+export interface TrainProgress {
+  step: number
+  steps: number
+  loss: number
+}
+
+/** Beta(3,3) draw as the median of 5 uniforms (order statistic k=3 of n=5 is Beta(3,3)). */
+function beta33(u: () => number): number {
+  const v = [u(), u(), u(), u(), u()].sort((a, b) => a - b)
+  return v[2]!
+}
+
+/**
+ * Trains `params` in place (their tensors are replaced; old ones disposed) on `data` [N, d].
+ * Returns the mean loss of each read-back window.
+ */
+export async function trainMlp(
+  c: MlpConfig,
+  params: MlpParams,
+  data: Tensor2D,
+  cfg: TrainConfig,
+  onProgress: (p: TrainProgress) => void,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const n = data.shape[0]
+  const u = mulberry32(cfg.seed)
+  const vars = [...params.weights, ...params.biases]
+  let m = vars.map((v) => tf.zerosLike(v))
+  let v2 = vars.map((v) => tf.zerosLike(v))
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8]
+  const losses: number[] = []
+  let window = tf.scalar(0)
+  const lnA = Math.log(cfg.schedule.a)
+  const lnB = Math.log(cfg.schedule.b)
+  try {
+    for (let step = 0; step < cfg.steps; step++) {
+      signal?.throwIfAborted()
+      const idx = new Int32Array(cfg.batch)
+      const sig = new Float32Array(cfg.batch)
+      for (let i = 0; i < cfg.batch; i++) {
+        idx[i] = Math.floor(u() * n)
+        sig[i] = Math.exp(lnA + (lnB - lnA) * beta33(u))
+      }
+      const progress = Math.min((step + 1) / (cfg.steps + 1), 1)
+      const lr = cfg.lrInit + (cfg.lrEnd - cfg.lrInit) * progress
+      const seed = Math.floor(u() * 2147483647)
+      const next = tf.tidy(() => {
+        const x = tf.gather(data, tf.tensor1d(idx, 'int32'))
+        const sigma = tf.tensor1d(sig)
+        const xt = tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', seed), sigma.reshape([-1, 1])))
+        const lambda = tf.add(tf.reciprocal(tf.square(sigma)), 1)
+        const f = (...ps: Tensor[]): Tensor => {
+          const k = ps.length / 2
+          const d = mlpDenoise(c, { weights: ps.slice(0, k) as Tensor2D[], biases: ps.slice(k) as MlpParams['biases'] }, xt, sigma)
+          return tf.mean(tf.mul(lambda, tf.mean(tf.square(tf.sub(d, x)), 1)))
+        }
+        const { value, grads } = tf.valueAndGrads(f)(vars)
+        // clip_by_global_norm(clip)
+        const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
+        const scale = tf.minimum(1, tf.div(cfg.clip, tf.maximum(norm, 1e-12)))
+        const t = step + 1
+        const newM = grads.map((g, i) => tf.add(tf.mul(m[i]!, b1), tf.mul(tf.mul(g, scale), 1 - b1)))
+        const newV = grads.map((g, i) => tf.add(tf.mul(v2[i]!, b2), tf.mul(tf.square(tf.mul(g, scale)), 1 - b2)))
+        const stepSize = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
+        const newP = vars.map((p, i) => tf.sub(p, tf.mul(stepSize, tf.div(newM[i]!, tf.add(tf.sqrt(newV[i]!), eps)))))
+        return { newM, newV, newP, loss: tf.add(window, value) }
+      })
+      tf.dispose([...m, ...v2, ...vars, window])
+      m = next.newM
+      v2 = next.newV
+      window = next.loss
+      next.newP.forEach((p, i) => (vars[i] = p))
+      const k = params.weights.length
+      params.weights.splice(0, k, ...(vars.slice(0, k) as Tensor2D[]))
+      params.biases.splice(0, k, ...(vars.slice(k) as MlpParams['biases']))
+      const done = step + 1
+      if (done % cfg.readEvery === 0 || done === cfg.steps) {
+        const count = done % cfg.readEvery === 0 ? cfg.readEvery : done % cfg.readEvery
+        const loss = (await window.data())[0]! / count
+        window.dispose()
+        window = tf.scalar(0)
+        losses.push(loss)
+        if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${done}: loss ${loss}`)
+        onProgress({ step: done, steps: cfg.steps, loss })
+      }
+    }
+    return losses
+  } finally {
+    tf.dispose([...m, ...v2, window])
+  }
+}
