@@ -58,9 +58,9 @@ export function sampleGaussianPosteriors(obs: LinearObservations, mean: Float64A
 }
 
 export function fitGaussianPrior(obs: LinearObservations, rank: number, iterations: number, uniform: () => number): GaussianFitResult {
-  let mean: Float64Array = new Float64Array(obs.n)
+  let mean: Float64Array = new Float64Array(obs.n) as Float64Array
   let cov: Mat = identity(obs.n)
-  let samples = new Float64Array(0)
+  let samples: Float64Array = new Float64Array(0)
   for (let it = 0; it < iterations; it++) {
     samples = sampleGaussianPosteriors(obs, mean, cov, uniform)
     const fit = ppca(samples, obs.count, obs.n, rank)

@@ -72,7 +72,8 @@ export function importWeights(w: MlpWeights): MlpParams {
 }
 
 /** Dense layer x·W + b with a backward pass made of plain (non-transposed-flag) matMuls. */
-const linear = tf.customGrad((x: Tensor, w: Tensor, b: Tensor, save: (t: Tensor[]) => void) => {
+const linear = tf.customGrad(((...args: unknown[]) => {
+  const [x, w, b, save] = args as [Tensor, Tensor, Tensor, (t: Tensor[]) => void]
   save([x, w])
   return {
     value: tf.add(tf.matMul(x as Tensor2D, w as Tensor2D), b),
@@ -82,7 +83,7 @@ const linear = tf.customGrad((x: Tensor, w: Tensor, b: Tensor, save: (t: Tensor[
       return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)]
     },
   }
-}) as (x: Tensor, w: Tensor, b: Tensor) => Tensor
+}) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor, w: Tensor, b: Tensor) => Tensor
 
 /** LayerNorm over the last axis, ε = 1e-5, no affine ([inox]). */
 function layerNorm(x: Tensor): Tensor {

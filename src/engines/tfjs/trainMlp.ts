@@ -46,12 +46,12 @@ export async function trainMlp(
 ): Promise<number[]> {
   const n = data.shape[0]
   const u = mulberry32(cfg.seed)
-  const vars = [...params.weights, ...params.biases]
-  let m = vars.map((v) => tf.zerosLike(v))
-  let v2 = vars.map((v) => tf.zerosLike(v))
+  const vars: Tensor[] = [...params.weights, ...params.biases]
+  let m: Tensor[] = vars.map((v) => tf.zerosLike(v))
+  let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
   const [b1, b2, eps] = [0.9, 0.999, 1e-8]
   const losses: number[] = []
-  let window = tf.scalar(0)
+  let window: Tensor = tf.scalar(0)
   const lnA = Math.log(cfg.schedule.a)
   const lnB = Math.log(cfg.schedule.b)
   try {
