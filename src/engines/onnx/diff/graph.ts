@@ -1,0 +1,243 @@
+// Executes an ONNX graph op by op with tfjs (so tfjs autodiff sees every op).
+//
+// Constant folding: the first run for a given set of input shapes is a planning run. A node whose inputs are all
+// constants (initializers, Constant nodes, earlier folded values) — or a Shape/Size node, whose output depends only
+// on the (now concrete) input shape — is evaluated once and its result stored on the host. Torch's
+// Shape→Gather→Unsqueeze→Concat→Reshape chains thus become constants, and later runs with the same input shapes
+// execute only the remaining (data-dependent) nodes. Another batch size gets its own plan (dynamic batch works).
+import * as tf from '@tensorflow/tfjs-core'
+import { type AttrValue, type DType, type HostTensor, type ModelIR, type NodeIR, parseModel } from './model'
+import { lookupOp } from './ops'
+import { hostToTensor } from './ops/shape'
+import type { Arg, OpCtx } from './ops/types'
+
+export interface UnsupportedOp {
+  readonly op: string
+  readonly domain: string
+  readonly node: string
+  readonly index: number
+}
+
+export class OnnxGraphError extends Error {}
+
+interface Plan {
+  readonly consts: Map<string, HostTensor>
+  readonly constTensors: Map<string, tf.Tensor>
+  readonly derived: Map<string, tf.Tensor>
+  readonly steps: NodeIR[]
+}
+
+export interface PlanInfo {
+  readonly nodes: number
+  readonly runtimeNodes: number
+  readonly foldedValues: number
+}
+
+const SHAPE_ONLY = new Set(['Shape', 'Size'])
+
+function toHost(t: tf.Tensor): HostTensor {
+  const d = t.dataSync()
+  const dtype: DType = t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32'
+  const data = dtype === 'float32' ? Float32Array.from(d as Float32Array) : dtype === 'bool' ? Uint8Array.from(d as Uint8Array) : Int32Array.from(d as Int32Array)
+  return { dtype, shape: [...t.shape], data }
+}
+
+export class OnnxGraph {
+  readonly model: ModelIR
+  readonly unsupported: readonly UnsupportedOp[]
+  private readonly initTensors = new Map<string, tf.Tensor>()
+  private readonly initDerived = new Map<string, tf.Tensor>()
+  private readonly plans = new Map<string, Plan>()
+  private disposed = false
+
+  constructor(model: ModelIR) {
+    this.model = model
+    this.unsupported = model.nodes
+      .filter((n) => !lookupOp(n.opType, n.domain))
+      .map((n) => ({ op: n.opType, domain: n.domain, node: n.name, index: n.index }))
+  }
+
+  static fromBytes(bytes: Uint8Array): OnnxGraph {
+    return new OnnxGraph(parseModel(bytes))
+  }
+
+  get inputNames(): string[] {
+    return this.model.inputs.map((i) => i.name)
+  }
+
+  get outputNames(): string[] {
+    return this.model.outputs.map((o) => o.name)
+  }
+
+  /** Planning statistics for the given input shapes (after at least one run with them), else null. */
+  planInfo(feeds: Record<string, tf.Tensor>): PlanInfo | null {
+    const p = this.plans.get(this.signature(feeds))
+    return p ? { nodes: this.model.nodes.length, runtimeNodes: p.steps.length, foldedValues: p.consts.size } : null
+  }
+
+  private signature(feeds: Record<string, tf.Tensor>): string {
+    return this.model.inputs.map((i) => `${i.name}:${feeds[i.name]?.dtype ?? '?'}[${feeds[i.name]?.shape.join(',') ?? ''}]`).join(';')
+  }
+
+  /**
+   * Run the graph. Returns new tensors for `outputs` (default: the graph outputs); the caller owns them.
+   * Feeds are not disposed. Throws OnnxGraphError naming the node on failure.
+   */
+  run(feeds: Record<string, tf.Tensor>, outputs?: readonly string[]): tf.Tensor[] {
+    if (this.disposed) throw new OnnxGraphError('graph is disposed')
+    if (this.unsupported.length > 0) {
+      throw new OnnxGraphError(`unsupported ops: ${this.unsupported.map((u) => `${u.op} (node ${u.node})`).join(', ')}`)
+    }
+    for (const i of this.model.inputs) {
+      if (!feeds[i.name]) throw new OnnxGraphError(`missing input ${i.name}`)
+    }
+    const wanted = outputs ?? this.outputNames
+    const key = this.signature(feeds)
+    let plan = this.plans.get(key)
+    const planning = !plan
+    if (!plan) {
+      plan = { consts: new Map(), constTensors: new Map(), derived: new Map(), steps: [] }
+      this.plans.set(key, plan)
+    }
+    const p = plan
+    const steps = planning ? this.model.nodes : p.steps
+    // last use of every runtime value, to dispose intermediates early
+    const lastUse = new Map<string, number>()
+    steps.forEach((n, i) => n.inputs.forEach((name) => { if (name) lastUse.set(name, i) }))
+    const keepNames = new Set(wanted)
+    const values = new Map<string, tf.Tensor>()
+    const feedSet = new Set<tf.Tensor>()
+    for (const i of this.model.inputs) {
+      const t = feeds[i.name] as tf.Tensor
+      values.set(i.name, t)
+      feedSet.add(t)
+    }
+    try {
+      for (let si = 0; si < steps.length; si++) {
+        const node = steps[si] as NodeIR
+        const fn = lookupOp(node.opType, node.domain)
+        if (!fn) throw new OnnxGraphError(`unsupported op ${node.opType}`)
+        const args = node.inputs.map((name) => (name === '' ? null : this.arg(name, values, p)))
+        const ctx = this.ctx(node, args, p)
+        const isConst = planning && (SHAPE_ONLY.has(node.opType) || args.every((a) => a === null || a.host !== null))
+        let outs: tf.Tensor[]
+        try {
+          outs = tf.tidy(() => {
+            const r = fn(ctx)
+            return Array.isArray(r) ? r : [r]
+          })
+        } catch (err) {
+          throw new OnnxGraphError(`node ${node.name} (${node.opType}): ${err instanceof Error ? err.message : String(err)}`)
+        }
+        const argTensors = new Set(args.map((a) => (a && a.host === null ? a.tensor() : null)))
+        node.outputs.forEach((name, j) => {
+          let t = outs[j]
+          if (!name || !t) {
+            t?.dispose()
+            return
+          }
+          if (argTensors.has(t)) t = tf.clone(t) // never alias an input
+          if (isConst) {
+            p.consts.set(name, toHost(t))
+            t.dispose()
+          } else {
+            values.set(name, t)
+          }
+        })
+        for (let j = node.outputs.length; j < outs.length; j++) outs[j]?.dispose()
+        if (planning && !isConst) p.steps.push(node)
+        // dispose intermediates whose last use was this node
+        for (const name of node.inputs) {
+          if (!name || lastUse.get(name) !== si || keepNames.has(name)) continue
+          const t = values.get(name)
+          if (t && !feedSet.has(t)) {
+            t.dispose()
+            values.delete(name)
+          }
+        }
+      }
+      return wanted.map((name) => {
+        const t = values.get(name)
+        if (t) {
+          values.delete(name)
+          return feedSet.has(t) ? tf.clone(t) : t
+        }
+        const h = p.consts.get(name) ?? this.model.initializers.get(name)
+        if (h) return hostToTensor(h)
+        throw new OnnxGraphError(`output ${name} was not produced`)
+      })
+    } catch (err) {
+      if (planning) this.plans.delete(key)
+      throw err
+    } finally {
+      for (const t of values.values()) if (!feedSet.has(t)) t.dispose()
+    }
+  }
+
+  private constTensor(name: string, h: HostTensor, p: Plan): tf.Tensor {
+    const isInit = this.model.initializers.has(name)
+    const cache = isInit ? this.initTensors : p.constTensors
+    let t = cache.get(name)
+    if (!t) {
+      t = tf.keep(hostToTensor(h))
+      cache.set(name, t)
+    }
+    return t
+  }
+
+  private arg(name: string, values: Map<string, tf.Tensor>, p: Plan): Arg {
+    const t = values.get(name)
+    if (t) {
+      return { name, shape: t.shape, dtype: t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32', host: null, tensor: () => t, values: () => Array.from(t.dataSync() as ArrayLike<number>) }
+    }
+    const h = p.consts.get(name) ?? this.model.initializers.get(name)
+    if (!h) throw new OnnxGraphError(`value ${name} is used before it is produced (graph not topologically sorted?)`)
+    return { name, shape: h.shape, dtype: h.dtype, host: h, tensor: () => this.constTensor(name, h, p), values: () => Array.from(h.data) }
+  }
+
+  private ctx(node: NodeIR, args: (Arg | null)[], p: Plan): OpCtx {
+    const attr = (n: string): AttrValue | undefined => node.attrs.get(n)
+    const derived = (a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor => {
+      if (!a.host) return make(a.tensor())
+      const cache = this.model.initializers.has(a.name) ? this.initDerived : p.derived
+      const k = `${a.name}|${key}`
+      let t = cache.get(k)
+      if (!t) {
+        t = tf.keep(tf.tidy(() => make(a.tensor())))
+        cache.set(k, t)
+      }
+      return t
+    }
+    return {
+      node,
+      opset: this.model.opset,
+      numInputs: args.length,
+      numOutputs: node.outputs.filter((o) => o !== '').length,
+      input: (i) => {
+        const a = args[i]
+        if (!a) throw new OnnxGraphError(`missing required input ${i}`)
+        return a
+      },
+      optional: (i) => args[i] ?? null,
+      attr,
+      int: (n, def) => { const v = attr(n); return typeof v === 'number' ? Math.trunc(v) : def },
+      ints: (n, def) => { const v = attr(n); return Array.isArray(v) ? v.map(Number) : def ? [...def] : null },
+      float: (n, def) => { const v = attr(n); return typeof v === 'number' ? v : def },
+      string: (n, def) => { const v = attr(n); return typeof v === 'string' ? v : def },
+      derived,
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true
+    for (const t of this.initTensors.values()) t.dispose()
+    for (const t of this.initDerived.values()) t.dispose()
+    for (const p of this.plans.values()) {
+      for (const t of p.constTensors.values()) t.dispose()
+      for (const t of p.derived.values()) t.dispose()
+    }
+    this.initTensors.clear()
+    this.initDerived.clear()
+    this.plans.clear()
+  }
+}

@@ -1,0 +1,231 @@
+// Conv / ConvTranspose (1-D and 2-D, stride, pads, auto_pad, groups, dilations), pooling. NCHW in and out;
+// tfjs convolutions run NHWC, so inputs are transposed around them. Dilated kernels are expanded with zeros
+// (tfjs conv gradients do not support dilation rates > 1), which keeps the VJP exact.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Arg, OpCtx, OpRegistry } from './types'
+import { OpError } from './types'
+import { toNCHW, toNHWC } from './util'
+
+/** Insert (d-1) zeros between taps along axis `axis` of a kernel. */
+function dilateAxis(w: tf.Tensor, axis: number, d: number): tf.Tensor {
+  if (d === 1) return w
+  const k = w.shape[axis] ?? 1
+  if (k === 1) return w
+  const moved = axis === 0 ? w : tf.transpose(w, [axis, ...w.shape.map((_, i) => i).filter((i) => i !== axis)])
+  const rest = moved.shape.slice(1)
+  const e = tf.expandDims(moved, 1) // [k,1,...]
+  const z = tf.zeros([k, d - 1, ...rest])
+  const inter = tf.reshape(tf.concat([e, z], 1), [k * d, ...rest])
+  const cut = tf.slice(inter, 0, (k - 1) * d + 1)
+  if (axis === 0) return cut
+  const inv: number[] = []
+  const perm = [axis, ...w.shape.map((_, i) => i).filter((i) => i !== axis)]
+  perm.forEach((p, i) => { inv[p] = i })
+  return tf.transpose(cut, inv)
+}
+
+interface Geometry {
+  strides: [number, number]
+  dilations: [number, number]
+  /** [top, left, bottom, right] */
+  pads: [number, number, number, number]
+  group: number
+  is1d: boolean
+}
+
+function geometry(c: OpCtx, inH: number, inW: number, kh: number, kw: number, is1d: boolean, transpose: boolean): Geometry {
+  const nd = is1d ? 1 : 2
+  const lift = (v: number[] | null, def: number): [number, number] => {
+    if (!v) return [def, def]
+    if (v.length !== nd) throw new OpError(`expected ${nd} values, got [${v.join(',')}]`)
+    return is1d ? [1, v[0] ?? def] : [v[0] ?? def, v[1] ?? def]
+  }
+  const strides = lift(c.ints('strides', null), 1)
+  const dilations = lift(c.ints('dilations', null), 1)
+  const group = c.int('group', 1)
+  let pads: [number, number, number, number] = [0, 0, 0, 0]
+  const p = c.ints('pads', null)
+  if (p) {
+    if (p.length !== 2 * nd) throw new OpError(`pads must have ${2 * nd} values`)
+    pads = is1d ? [0, p[0] ?? 0, 0, p[1] ?? 0] : [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 0]
+  }
+  const autoPad = c.string('auto_pad', 'NOTSET')
+  if (!transpose && (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER')) {
+    const one = (inp: number, k: number, s: number, d: number): [number, number] => {
+      const out = Math.ceil(inp / s)
+      const total = Math.max(0, (out - 1) * s + (k - 1) * d + 1 - inp)
+      const small = Math.floor(total / 2)
+      return autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small]
+    }
+    const [t, b] = one(inH, kh, strides[0], dilations[0])
+    const [l, r] = one(inW, kw, strides[1], dilations[1])
+    pads = [t, l, b, r]
+  } else if (autoPad === 'VALID') {
+    pads = [0, 0, 0, 0]
+  }
+  return { strides, dilations, pads, group, is1d }
+}
+
+/** Conv weight [O, I/g, kh, kw] → HWIO (dilated), cached for constant weights. */
+function convFilter(c: OpCtx, w: Arg, is1d: boolean, d: [number, number], depthwise: boolean): tf.Tensor {
+  return c.derived(w, `conv:${d.join('x')}:${depthwise ? 'dw' : 'std'}`, (t) => {
+    let k = is1d ? tf.expandDims(t, 2) : t // [O, I, kh, kw]
+    let perm = [2, 3, 1, 0] // → [kh, kw, I, O]
+    if (depthwise) {
+      const [o, , kh, kw] = k.shape as [number, number, number, number]
+      const ci = c.input(0).shape[1] ?? 1
+      k = tf.reshape(k, [ci, o / ci, kh, kw]) // [C, m, kh, kw]; output channel g*m + j
+      perm = [2, 3, 0, 1] // → [kh, kw, C, m]
+    }
+    let hwio = tf.transpose(k, perm)
+    hwio = dilateAxis(dilateAxis(hwio, 0, d[0]), 1, d[1])
+    return hwio
+  })
+}
+
+function conv(c: OpCtx): tf.Tensor {
+  const xa = c.input(0)
+  const wa = c.input(1)
+  const rank = xa.shape.length
+  if (rank !== 3 && rank !== 4) throw new OpError(`Conv supports 1-D and 2-D inputs (rank 3 or 4), got rank ${rank}`)
+  const is1d = rank === 3
+  const ws = wa.shape
+  const kh = is1d ? 1 : (ws[2] ?? 1)
+  const kw = is1d ? (ws[2] ?? 1) : (ws[3] ?? 1)
+  const inH = is1d ? 1 : (xa.shape[2] ?? 1)
+  const inW = is1d ? (xa.shape[2] ?? 1) : (xa.shape[3] ?? 1)
+  const g = geometry(c, inH, inW, kh, kw, is1d, false)
+  let x = xa.tensor()
+  if (is1d) x = tf.expandDims(x, 2)
+  const cin = x.shape[1] ?? 1
+  const cout = ws[0] ?? 1
+  let xh = toNHWC(x)
+  const [t, l, b, r] = g.pads
+  if (t || l || b || r) xh = tf.pad(xh, [[0, 0], [t, b], [l, r], [0, 0]])
+  let y: tf.Tensor4D
+  const x4 = xh as tf.Tensor4D
+  if (g.group === 1) {
+    y = tf.conv2d(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, g.strides, 'valid')
+  } else if (g.group === cin && (ws[1] ?? 0) === 1) {
+    y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, 'valid')
+  } else {
+    const f = convFilter(c, wa, is1d, g.dilations, false) // [kh,kw,I/g,O]
+    const xs = tf.split(x4, g.group, 3)
+    const fs = tf.split(f, g.group, 3)
+    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, g.strides, 'valid')), 3)
+  }
+  const bias = c.optional(2)
+  if (bias) y = tf.add(y, bias.tensor())
+  let out = toNCHW(y)
+  if (is1d) out = tf.squeeze(out, [2])
+  if ((out.shape[1] ?? 0) !== cout) throw new OpError('Conv: output channel mismatch')
+  return out
+}
+
+function convTranspose(c: OpCtx): tf.Tensor {
+  const xa = c.input(0)
+  const wa = c.input(1) // [C_in, C_out/g, kh, kw]
+  const rank = xa.shape.length
+  if (rank !== 3 && rank !== 4) throw new OpError(`ConvTranspose supports 1-D and 2-D inputs, got rank ${rank}`)
+  const is1d = rank === 3
+  const ws = wa.shape
+  const kh = is1d ? 1 : (ws[2] ?? 1)
+  const kw = is1d ? (ws[2] ?? 1) : (ws[3] ?? 1)
+  const inH = is1d ? 1 : (xa.shape[2] ?? 1)
+  const inW = is1d ? (xa.shape[2] ?? 1) : (xa.shape[3] ?? 1)
+  const g = geometry(c, inH, inW, kh, kw, is1d, true)
+  const op = c.ints('output_padding', null)
+  const outPad: [number, number] = op ? (is1d ? [0, op[0] ?? 0] : [op[0] ?? 0, op[1] ?? 0]) : [0, 0]
+  const khd = (kh - 1) * g.dilations[0] + 1
+  const kwd = (kw - 1) * g.dilations[1] + 1
+  const fullH = (inH - 1) * g.strides[0] + khd
+  const fullW = (inW - 1) * g.strides[1] + kwd
+  let [pt, pl, pb, pr] = g.pads
+  const outShape = c.ints('output_shape', null)
+  const autoPad = c.string('auto_pad', 'NOTSET')
+  if (outShape || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    const target: [number, number] = outShape
+      ? (is1d ? [1, outShape[outShape.length - 1] ?? 1] : [outShape[outShape.length - 2] ?? 1, outShape[outShape.length - 1] ?? 1])
+      : [inH * g.strides[0], inW * g.strides[1]]
+    const split = (total: number): [number, number] => {
+      const half = Math.floor(total / 2)
+      return autoPad === 'SAME_UPPER' ? [total - half, half] : [half, total - half]
+    }
+    ;[pt, pb] = split(fullH + outPad[0] - target[0])
+    ;[pl, pr] = split(fullW + outPad[1] - target[1])
+  }
+  const outH = fullH + outPad[0] - pt - pb
+  const outW = fullW + outPad[1] - pl - pr
+  let x = xa.tensor()
+  if (is1d) x = tf.expandDims(x, 2)
+  const n = x.shape[0] ?? 1
+  const cinTotal = x.shape[1] ?? 1
+  const coutG = ws[1] ?? 1
+  // filter for tfjs conv2dTranspose: [kh, kw, outC, inC]
+  const f = c.derived(wa, `convT:${g.dilations.join('x')}`, (t) => {
+    const k = is1d ? tf.expandDims(t, 2) : t
+    const hwoi = tf.transpose(k, [2, 3, 1, 0])
+    return dilateAxis(dilateAxis(hwoi, 0, g.dilations[0]), 1, g.dilations[1])
+  })
+  const xh = toNHWC(x) as tf.Tensor4D
+  let y: tf.Tensor4D
+  if (g.group === 1) {
+    y = tf.conv2dTranspose(xh, f as tf.Tensor4D, [n, fullH, fullW, coutG], g.strides, 'valid')
+  } else {
+    const xs = tf.split(xh, g.group, 3)
+    const fs = tf.split(f, g.group, 3)
+    y = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, [n, fullH, fullW, coutG], g.strides, 'valid')), 3)
+  }
+  void cinTotal
+  // crop pads (begin) and extend with output_padding zeros (end) where needed
+  const extH = Math.max(0, pt + outH - fullH)
+  const extW = Math.max(0, pl + outW - fullW)
+  if (extH || extW) y = tf.pad(y, [[0, 0], [0, extH], [0, extW], [0, 0]])
+  if (pt || pl || outH !== y.shape[1] || outW !== y.shape[2]) y = tf.slice(y, [0, pt, pl, 0], [n, outH, outW, y.shape[3] ?? 1])
+  const bias = c.optional(2)
+  if (bias) y = tf.add(y, bias.tensor())
+  let out = toNCHW(y)
+  if (is1d) out = tf.squeeze(out, [2])
+  return out
+}
+
+function pool(kind: 'avg' | 'max') {
+  return (c: OpCtx): tf.Tensor => {
+    const xa = c.input(0)
+    if (xa.shape.length !== 4) throw new OpError(`${kind === 'avg' ? 'AveragePool' : 'MaxPool'} supports 2-D (rank 4) inputs only`)
+    const k = c.ints('kernel_shape', null) ?? [1, 1]
+    const s = c.ints('strides', null) ?? [1, 1]
+    const p = c.ints('pads', null) ?? [0, 0, 0, 0]
+    if ((c.ints('dilations', null) ?? [1, 1]).some((d) => d !== 1)) throw new OpError('pool dilations are not supported')
+    if (c.int('ceil_mode', 0) !== 0) throw new OpError('pool ceil_mode=1 is not supported')
+    if (c.string('auto_pad', 'NOTSET') !== 'NOTSET' && c.string('auto_pad', 'NOTSET') !== 'VALID') throw new OpError('pool auto_pad SAME is not supported')
+    let xh = toNHWC(xa.tensor()) as tf.Tensor4D
+    const padded = p.some((v) => v !== 0)
+    if (padded) {
+      if (kind === 'avg' && c.int('count_include_pad', 0) === 0) throw new OpError('AveragePool with pads needs count_include_pad=1')
+      xh = tf.pad(xh, [[0, 0], [p[0] ?? 0, p[2] ?? 0], [p[1] ?? 0, p[3] ?? 0], [0, 0]], kind === 'max' ? -3.4e38 : 0)
+    }
+    const win: [number, number] = [k[0] ?? 1, k[1] ?? 1]
+    const st: [number, number] = [s[0] ?? 1, s[1] ?? 1]
+    const y = kind === 'avg' ? tf.avgPool(xh, win, st, 'valid') : tf.maxPool(xh, win, st, 'valid')
+    return toNCHW(y)
+  }
+}
+
+export const convOps: OpRegistry = {
+  Conv: conv,
+  ConvTranspose: convTranspose,
+  AveragePool: pool('avg'),
+  MaxPool: (c) => {
+    if (c.numOutputs > 1) throw new OpError('MaxPool with an Indices output is not supported')
+    return pool('max')(c)
+  },
+  GlobalAveragePool: (c) => {
+    const x = c.input(0).tensor()
+    return tf.mean(x, x.shape.map((_, i) => i).slice(2), true)
+  },
+  GlobalMaxPool: (c) => {
+    const x = c.input(0).tensor()
+    return tf.max(x, x.shape.map((_, i) => i).slice(2), true)
+  },
+}

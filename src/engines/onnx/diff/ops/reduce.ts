@@ -1,0 +1,51 @@
+// Reductions and softmax. ReduceSum takes axes as an input from opset 13, the others from opset 18.
+import * as tf from '@tensorflow/tfjs-core'
+import type { OpCtx, OpRegistry } from './types'
+import { normAxis, prod } from './util'
+
+function reduce(f: (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor, inputSince: number) {
+  return (c: OpCtx): tf.Tensor => {
+    const xa = c.input(0)
+    const r = xa.shape.length
+    let axes: number[] | null = c.opset < inputSince ? c.ints('axes', null) : (c.optional(1)?.values() ?? null)
+    const keep = c.int('keepdims', 1) === 1
+    if (!axes || axes.length === 0) {
+      if (c.int('noop_with_empty_axes', 0) === 1) return tf.clone(xa.tensor())
+      axes = xa.shape.map((_, i) => i)
+    }
+    return f(xa.tensor(), axes.map((a) => normAxis(a, r)), keep)
+  }
+}
+
+function softmax(log: boolean) {
+  return (c: OpCtx): tf.Tensor => {
+    const xa = c.input(0)
+    const x = xa.tensor()
+    const r = xa.shape.length
+    const sm = (t: tf.Tensor): tf.Tensor => (log ? tf.logSoftmax(t) : tf.softmax(t))
+    if (c.opset < 13) {
+      const axis = normAxis(c.int('axis', 1), r)
+      const y = sm(tf.reshape(x, [prod(xa.shape.slice(0, axis)), prod(xa.shape.slice(axis))]))
+      return tf.reshape(y, [...xa.shape])
+    }
+    const axis = normAxis(c.int('axis', -1), r)
+    if (axis === r - 1) return sm(x)
+    const perm = xa.shape.map((_, i) => i)
+    perm[axis] = r - 1
+    perm[r - 1] = axis
+    return tf.transpose(sm(tf.transpose(x, perm)), perm)
+  }
+}
+
+export const reduceOps: OpRegistry = {
+  ReduceMean: reduce((x, a, k) => tf.mean(x, a, k), 18),
+  ReduceSum: reduce((x, a, k) => tf.sum(x, a, k), 13),
+  ReduceMax: reduce((x, a, k) => tf.max(x, a, k), 18),
+  ReduceMin: reduce((x, a, k) => tf.min(x, a, k), 18),
+  ReduceProd: reduce((x, a, k) => tf.prod(x, a, k), 18),
+  ReduceSumSquare: reduce((x, a, k) => tf.sum(tf.square(x), a, k), 18),
+  ReduceL2: reduce((x, a, k) => tf.sqrt(tf.sum(tf.square(x), a, k)), 18),
+  ReduceLogSumExp: reduce((x, a, k) => tf.logSumExp(x, a, k), 18),
+  Softmax: softmax(false),
+  LogSoftmax: softmax(true),
+}

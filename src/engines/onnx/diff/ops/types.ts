@@ -1,0 +1,40 @@
+// What an op implementation sees: its inputs (tensors, and host values when constant), attributes, opset.
+import type { Tensor } from '@tensorflow/tfjs-core'
+import type { AttrValue, DType, HostTensor, NodeIR } from '../model'
+
+export interface Arg {
+  readonly name: string
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  /** Host copy when the value is a constant (initializer or folded), else null. */
+  readonly host: HostTensor | null
+  /** The value as a tensor (constants: a cached tensor owned by the graph; do not dispose). */
+  tensor(): Tensor
+  /** Host values as numbers (constants: free; otherwise a synchronous read-back). */
+  values(): number[]
+}
+
+export interface OpCtx {
+  readonly node: NodeIR
+  readonly opset: number
+  /** Required input i (throws a clear error if absent). */
+  input(i: number): Arg
+  /** Optional input i, null if omitted. */
+  optional(i: number): Arg | null
+  readonly numInputs: number
+  /** How many outputs the node declares (non-empty names). */
+  readonly numOutputs: number
+  attr(name: string): AttrValue | undefined
+  int(name: string, def: number): number
+  ints(name: string, def: readonly number[] | null): number[] | null
+  float(name: string, def: number): number
+  string(name: string, def: string): string
+  /** A tensor derived from a constant input (e.g. transposed weights), cached across runs; not owned by the op. */
+  derived(arg: Arg, key: string, make: (t: Tensor) => Tensor): Tensor
+}
+
+export type OpFn = (ctx: OpCtx) => Tensor | Tensor[]
+
+export type OpRegistry = Record<string, OpFn>
+
+export class OpError extends Error {}

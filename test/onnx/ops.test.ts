@@ -1,0 +1,97 @@
+// One test per op graph made by scripts/make-op-graphs.py: forward parity with onnxruntime-node and an
+// exact-VJP gradient check against central finite differences (computed with onnxruntime).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import '@tensorflow/tfjs-backend-cpu'
+import * as tf from '@tensorflow/tfjs-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
+import { type Feeds, type InputKind, gradcheck, maxAbs, maxAbsDiff, ortRun, ortSession, rng, sample, size, toTf } from './helpers'
+
+interface Fixture {
+  name: string
+  file: string
+  ops: string[]
+  inputs: Record<string, { shape: number[]; kind: InputKind }>
+  outputs: string[]
+  grad: boolean
+}
+
+const DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { fixtures: Fixture[] }
+
+// Ops with kinks: a finite-difference step that straddles a kink is off by O(1) for that element, so use a
+// small step there; smooth graphs use a larger step (less float32 round-off in the difference).
+const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'Clip', 'Max', 'Min', 'ReduceMax', 'Elu'])
+
+const results: Record<string, { parity: number; gradcheck: number | null }> = {}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+afterAll(() => {
+  const rows = Object.entries(results)
+  const worstP = Math.max(...rows.map(([, r]) => r.parity))
+  const worstG = Math.max(...rows.map(([, r]) => r.gradcheck ?? 0))
+  // one line for the log: the worst parity / gradcheck over all op graphs
+  console.log(`onnx op graphs: ${rows.length}, worst parity max-abs ${worstP.toExponential(2)}, worst gradcheck rel ${worstG.toExponential(2)}`)
+  if (process.env.ONNX_OPS_TABLE) for (const [k, r] of rows) console.log(`${k}\t${r.parity.toExponential(2)}\t${r.gradcheck === null ? '-' : r.gradcheck.toExponential(2)}`)
+})
+
+describe('op graphs: parity with onnxruntime-node and VJP gradcheck', () => {
+  manifest.fixtures.forEach((fx, k) => {
+    test(fx.name, async () => {
+      const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
+      const graph = OnnxGraph.fromBytes(bytes)
+      expect(graph.unsupported).toEqual([])
+      const session = await ortSession(bytes)
+      const r = rng(1000 + k)
+      const feeds: Feeds = {}
+      for (const [name, spec] of Object.entries(fx.inputs)) feeds[name] = { data: sample(r, spec.kind, size(spec.shape)), shape: spec.shape }
+      const ref = await ortRun(session, feeds)
+      const before = tf.memory().numTensors
+      const tfFeeds = toTf(feeds)
+      // run twice: the planning run and the folded plan must agree with ORT
+      for (let rep = 0; rep < 2; rep++) {
+        const [out] = graph.run(tfFeeds)
+        if (!out) throw new Error('no output')
+        const got = await out.data()
+        out.dispose()
+        const err = maxAbsDiff(got, ref)
+        results[fx.name] = { parity: Math.max(err, results[fx.name]?.parity ?? 0), gradcheck: null }
+        expect(err, `${fx.name} run ${rep}: max abs diff ${err}`).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbs(ref)))
+      }
+      if (fx.grad) {
+        const wrt = Object.keys(fx.inputs)[0] as string
+        const x = feeds[wrt] as Feeds[string]
+        const rec = recordVjp((xx) => graph.run({ ...tfFeeds, [wrt]: xx })[0] as tf.Tensor, tfFeeds[wrt] as tf.Tensor)
+        expect(rec.reusesForward).toBe(true)
+        const outShape = rec.y.shape
+        const rel = await gradcheck({
+          x: x.data,
+          outSize: size(outShape),
+          seed: 7 + k,
+          h: fx.ops.some((o) => KINKS.has(o)) ? 1e-3 : 1e-2,
+          vjp: (v) => {
+            const vt = tf.tensor(v, outShape)
+            const g = rec.vjp(vt)
+            const d = g.dataSync() as Float32Array
+            const copy = Float32Array.from(d)
+            g.dispose()
+            vt.dispose()
+            return copy
+          },
+          reference: (xd) => ortRun(session, { ...feeds, [wrt]: { data: xd, shape: x.shape } }),
+        })
+        rec.dispose()
+        ;(results[fx.name] as { gradcheck: number | null }).gradcheck = rel
+        expect(rel, `${fx.name}: gradcheck rel ${rel}`).toBeLessThanOrEqual(1e-2)
+      }
+      for (const t of Object.values(tfFeeds)) t.dispose()
+      graph.dispose()
+      expect(tf.memory().numTensors).toBe(before)
+      await session.release()
+    })
+  })
+})
