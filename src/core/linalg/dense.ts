@@ -161,7 +161,7 @@ export function symEig(a: Mat, n: number): { values: Float64Array; vectors: Mat 
 }
 
 /** Sample mean (length d) and covariance (d×d, divisor n−1) of n row-major samples. */
-export function moments(samples: Float64Array | Float32Array, n: number, d: number): { mean: Float64Array; cov: Mat } {
+export function moments(samples: ArrayLike<number>, n: number, d: number): { mean: Float64Array; cov: Mat } {
   const mean = new Float64Array(d)
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += samples[i * d + j] / n
   const cov = new Float64Array(d * d)
