@@ -279,9 +279,30 @@ def edm_denoiser(path, ch=3, width=8, sigma_data=0.5):
     onnx.save(model, path)
 
 
+def bad_models():
+    """Models that checkModel must reject with a clear report (not in the manifest)."""
+    xs = helper.make_tensor_value_info('x', F, ['N', 3, 4, 4])
+    ss = helper.make_tensor_value_info('sigma', F, ['N'])
+    out = helper.make_tensor_value_info('y', F, ['N', 3, 4, 4])
+    # unsupported ops, listed by name and node
+    g = helper.make_graph([N('Einsum', ['x', 'x'], ['e'], equation='nchw,nchw->nchw', name='my_einsum'),
+                           N('FusedConv', ['e'], ['f'], domain='com.microsoft', name='ms_fused'),
+                           N('Mul', ['f', 'sigma'], ['y'])], 'bad_ops', [xs, ss], [out])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 17), helper.make_opsetid('com.microsoft', 1)])
+    m.ir_version = 8
+    onnx.save(m, os.path.join(OUT, 'invalid_unsupported_ops.onnx'))
+    # wrong interface: one input, two outputs
+    g = helper.make_graph([N('Relu', ['x'], ['y']), N('Neg', ['x'], ['z'])], 'bad_io', [xs],
+                          [out, helper.make_tensor_value_info('z', F, ['N', 3, 4, 4])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 17)])
+    m.ir_version = 8
+    onnx.save(m, os.path.join(OUT, 'invalid_io.onnx'))
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     edm_denoiser(os.path.join(OUT, 'tiny_edm_denoiser.onnx'))
+    bad_models()
     with open(os.path.join(OUT, 'manifest.json'), 'w') as fh:
         json.dump({'generator': 'scripts/make-op-graphs.py', 'fixtures': manifest}, fh, indent=1)
     print(f'wrote {len(manifest)} op graphs + tiny_edm_denoiser.onnx to {os.path.normpath(OUT)}')

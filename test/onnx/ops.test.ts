@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
@@ -26,8 +27,8 @@ const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'Clip', 'Max',
 
 const results: Record<string, { parity: number; gradcheck: number | null }> = {}
 
-beforeAll(async () => {
-  await tf.setBackend('cpu')
+beforeAll(() => {
+  tf.env().set('IS_TEST', true)
 })
 
 afterAll(() => {
@@ -39,9 +40,13 @@ afterAll(() => {
   if (process.env.ONNX_OPS_TABLE) for (const [k, r] of rows) console.log(`${k}\t${r.parity.toExponential(2)}\t${r.gradcheck === null ? '-' : r.gradcheck.toExponential(2)}`)
 })
 
-describe('op graphs: parity with onnxruntime-node and VJP gradcheck', () => {
+describe.each(['cpu', 'wasm'])('op graphs on tfjs-%s: parity with onnxruntime-node and VJP gradcheck', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend)
+  })
   manifest.fixtures.forEach((fx, k) => {
     test(fx.name, async () => {
+      const key = `${backend}/${fx.name}`
       const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
       const graph = OnnxGraph.fromBytes(bytes)
       expect(graph.unsupported).toEqual([])
@@ -59,7 +64,7 @@ describe('op graphs: parity with onnxruntime-node and VJP gradcheck', () => {
         const got = await out.data()
         out.dispose()
         const err = maxAbsDiff(got, ref)
-        results[fx.name] = { parity: Math.max(err, results[fx.name]?.parity ?? 0), gradcheck: null }
+        results[key] = { parity: Math.max(err, results[key]?.parity ?? 0), gradcheck: results[key]?.gradcheck ?? null }
         expect(err, `${fx.name} run ${rep}: max abs diff ${err}`).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbs(ref)))
       }
       if (fx.grad) {
@@ -85,7 +90,7 @@ describe('op graphs: parity with onnxruntime-node and VJP gradcheck', () => {
           reference: (xd) => ortRun(session, { ...feeds, [wrt]: { data: xd, shape: x.shape } }),
         })
         rec.dispose()
-        ;(results[fx.name] as { gradcheck: number | null }).gradcheck = rel
+        ;(results[key] as { gradcheck: number | null }).gradcheck = rel
         expect(rel, `${fx.name}: gradcheck rel ${rel}`).toBeLessThanOrEqual(1e-2)
       }
       for (const t of Object.values(tfFeeds)) t.dispose()

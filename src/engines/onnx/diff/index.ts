@@ -5,3 +5,4 @@ export { OnnxGraph, OnnxGraphError, type PlanInfo, type UnsupportedOp } from './
 export { parseModel, OnnxParseError, type HostTensor, type ModelIR, type NodeIR } from './model'
 export { supportedOps } from './ops'
 export { recordVjp, type RecordedVjp } from './tape'
+export { validateDenoiser, type ReferenceRun, type RefFeed, type SigmaReport, type ValidateOptions, type ValidationResult } from './validate'

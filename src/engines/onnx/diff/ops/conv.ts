@@ -106,7 +106,8 @@ function conv(c: OpCtx): tf.Tensor {
   const x4 = xh as tf.Tensor4D
   if (g.group === 1) {
     y = tf.conv2d(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, g.strides, 'valid')
-  } else if (g.group === cin && (ws[1] ?? 0) === 1) {
+  } else if (g.group === cin && (ws[1] ?? 0) === 1 && tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend()) !== undefined) {
+    // depthwise (its backward kernel is missing on tfjs-wasm: the grouped path below is used there)
     y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, 'valid')
   } else {
     const f = convFilter(c, wa, is1d, g.dilations, false) // [kh,kw,I/g,O]

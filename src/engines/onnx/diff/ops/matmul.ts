@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
-import { broadcastShapes, prod } from './util'
+import { broadcastShapes, broadcastTo, prod } from './util'
 
 export function matmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (a.rank === 0 || b.rank === 0) throw new OpError('MatMul operands must have rank >= 1')
@@ -22,8 +22,8 @@ export function matmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   } else {
     const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2))
     const nb = prod(batch)
-    const Ab = tf.reshape(tf.broadcastTo(A, [...batch, m, k]), [nb, m, k]) as tf.Tensor3D
-    const Bb = tf.reshape(tf.broadcastTo(B, [...batch, k, n]), [nb, k, n]) as tf.Tensor3D
+    const Ab = tf.reshape(broadcastTo(A, [...batch, m, k]), [nb, m, k]) as tf.Tensor3D
+    const Bb = tf.reshape(broadcastTo(B, [...batch, k, n]), [nb, k, n]) as tf.Tensor3D
     out = tf.reshape(tf.matMul(Ab, Bb), [...batch, m, n])
   }
   if (aVec) out = tf.squeeze(out, [out.rank - 2])

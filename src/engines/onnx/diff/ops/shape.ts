@@ -168,6 +168,8 @@ function gather(c: OpCtx): tf.Tensor {
   let idx: tf.Tensor
   if (ia.host) {
     const v = Array.from(ia.host.data, (i) => (i < 0 ? i + dim : i))
+    if (ia.shape.length === 1) return gatherHost(xa.tensor(), v, axis)
+    if (ia.shape.length === 0) return tf.squeeze(gatherHost(xa.tensor(), v, axis), [axis])
     idx = intTensor(v, ia.shape)
   } else {
     const t = ia.tensor()
