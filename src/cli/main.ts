@@ -5,6 +5,7 @@ import { CliError, type Command } from './command'
 const commands: Record<string, () => Promise<Command>> = {
   // one line per command, e.g.:  sample: async () => (await import('./commands/sample')).default,
   em: async () => (await import('./commands/em')).default,
+  toy: async () => (await import('./commands/toy')).default,
 }
 
 async function main(argv: string[]): Promise<void> {
