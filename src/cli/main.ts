@@ -4,6 +4,7 @@ import { CliError, type Command } from './command'
 
 const commands: Record<string, () => Promise<Command>> = {
   // one line per command, e.g.:  sample: async () => (await import('./commands/sample')).default,
+  'onnx-check': async () => (await import('./commands/onnxCheck')).default,
   em: async () => (await import('./commands/em')).default,
   toy: async () => (await import('./commands/toy')).default,
 }

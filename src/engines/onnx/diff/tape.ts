@@ -4,8 +4,9 @@
 // (engine.startTape/endTape/state.activeTape, stable in 4.x); when it is missing or a tape is already active, this
 // falls back to tf.grad per call (still exact, but each VJP then recomputes the forward pass).
 import * as tf from '@tensorflow/tfjs-core'
-// tfjs-core alone registers no gradient functions (the @tensorflow/tfjs umbrella does); make sure they exist.
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
+// tfjs-core alone registers no gradient functions; the @tensorflow/tfjs umbrella does, in every environment
+// (its Node bundle carries its own copy; a deep import of tfjs-core/dist/register_all_gradients breaks in Node).
+import '@tensorflow/tfjs'
 
 interface TapeNode {
   id: number

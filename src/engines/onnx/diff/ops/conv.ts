@@ -99,21 +99,22 @@ function conv(c: OpCtx): tf.Tensor {
   if (is1d) x = tf.expandDims(x, 2)
   const cin = x.shape[1] ?? 1
   const cout = ws[0] ?? 1
-  let xh = toNHWC(x)
+  const xh = toNHWC(x)
   const [t, l, b, r] = g.pads
-  if (t || l || b || r) xh = tf.pad(xh, [[0, 0], [t, b], [l, r], [0, 0]])
+  // explicit padding inside the conv (a separate tf.pad is slow on tfjs-wasm); gradients support it
+  const pad: tf.backend_util.ExplicitPadding | 'valid' = t || l || b || r ? [[0, 0], [t, b], [l, r], [0, 0]] : 'valid'
   let y: tf.Tensor4D
   const x4 = xh as tf.Tensor4D
   if (g.group === 1) {
-    y = tf.conv2d(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, g.strides, 'valid')
+    y = tf.conv2d(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, g.strides, pad)
   } else if (g.group === cin && (ws[1] ?? 0) === 1 && tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend()) !== undefined) {
     // depthwise (its backward kernel is missing on tfjs-wasm: the grouped path below is used there)
-    y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, 'valid')
+    y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, pad)
   } else {
     const f = convFilter(c, wa, is1d, g.dilations, false) // [kh,kw,I/g,O]
     const xs = tf.split(x4, g.group, 3)
     const fs = tf.split(f, g.group, 3)
-    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, g.strides, 'valid')), 3)
+    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, g.strides, pad)), 3)
   }
   const bias = c.optional(2)
   if (bias) y = tf.add(y, bias.tensor())
