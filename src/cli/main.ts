@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'onnx-check': async () => (await import('./commands/onnxCheck')).default,
   em: async () => (await import('./commands/em')).default,
   toy: async () => (await import('./commands/toy')).default,
+  sample: async () => (await import('./commands/sample')).default,
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 // The compute worker's typed API (Comlink). The main thread only ever sees these plain types.
 import type { TfjsBackend, ProbeResult } from '../engines/tfjs/backends'
 import type { Progress } from './jobs'
+import type { ManifoldApi } from './manifoldApi'
 
 export type { Progress, TfjsBackend, ProbeResult }
 
@@ -68,4 +69,4 @@ export interface ShellApi {
  * The whole worker API: one interface per feature, each implemented in its own module under src/workers/
  * and spread into the object compute.worker.ts exposes. A feature adds its interface here with one `&` term.
  */
-export type ComputeApi = ShellApi
+export type ComputeApi = ShellApi & ManifoldApi

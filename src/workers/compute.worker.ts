@@ -4,6 +4,7 @@ import { chooseBackend, type TfjsBackend } from '../engines/tfjs/backends'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
 import type { BackendStatus, ComputeApi, ShellApi } from './api'
 import { jobs, tf } from './runtime'
+import { manifoldApi } from './manifoldWorker'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
@@ -98,5 +99,5 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi }
 Comlink.expose(api)

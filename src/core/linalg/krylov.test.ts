@@ -89,6 +89,17 @@ describe('batched CG and GMRES', () => {
     xs[0].forEach((v, i) => expect(xb[1][i]).toBeCloseTo(v, 4))
     tf.dispose([mats, single.mats])
   })
+  it('CG run past convergence (iters ≫ n, r = 0) stays finite, aux too', () => {
+    const C = tf.tensor3d([[[2, 0], [0, 1]], [[1, 0], [0, 1]], [[3, 1], [1, 2]]])
+    const op: KrylovOperator = (v) => { const cv = tf.squeeze(tf.matMul(C, tf.expandDims(v, 2)), [2]); return [cv, tf.mul(cv, 1)] }
+    const res = cg(op, tf.tensor2d([[1, 1], [0, 0], [1, -1]]), 12)
+    const x = res.x.arraySync() as number[][]
+    expect(x[0]).toEqual([0.5, 1].map((v) => expect.closeTo(v, 5)))
+    expect(x[1]).toEqual([0, 0])
+    expect([...res.x.dataSync(), ...res.aux[0].dataSync()].every(Number.isFinite)).toBe(true)
+    // aux = C x = b
+    expect(Array.from(res.aux[0].dataSync())).toEqual([1, 1, 0, 0, 1, -1].map((v) => expect.closeTo(v, 4)))
+  })
   it('CG guard: an indefinite system never makes the residual larger than after the first step', () => {
     const C = tf.tensor3d([[[1, 0], [0, -1]]].flatMap((m) => [m, m, m]))
     const op: KrylovOperator = (v) => [tf.squeeze(tf.matMul(C, tf.expandDims(v, 2)), [2])]

@@ -36,7 +36,7 @@ function axpy(x: Tensor, a: Tensor, p: Tensor): Tensor {
  * Conjugate gradient, x₀ = 0 (so r₀ = b with no operator call, §9.11), exactly `iters` operator applications.
  * Guards per sample (§9.4, §11 lesson 2): a sample stops, keeping its current (best) iterate, when pᵀCp ≤ 0,
  * when α is non-finite, or when the residual norm grows (the first step is always accepted if pᵀCp > 0).
- * A stopped sample's later steps have α = 0, so it keeps its iterate and its aux sums.
+ * Also stops when r = 0 (converged). A stopped sample keeps its iterate and aux sums (selected with tf.where).
  */
 export function cg(apply: KrylovOperator, b: Tensor, iters: number): KrylovResult {
   const B = b.shape[0]
@@ -44,31 +44,32 @@ export function cg(apply: KrylovOperator, b: Tensor, iters: number): KrylovResul
   let r = tf.clone(b)
   let p = tf.clone(b)
   let rr = bdot(r, r)
-  let active = tf.ones([B])
+  let active = tf.ones([B], 'bool')
   let aux: Tensor[] | null = null
   for (let i = 0; i < iters; i++) {
     const out = apply(p)
     const cp = out[0]
     const next = tf.tidy(() => {
       const pcp = bdot(p, cp)
-      const alpha0 = tf.div(rr, pcp)
-      const ok = tf.logicalAnd(tf.greater(pcp, 0), tf.isFinite(alpha0))
-      const alphaTry = tf.where(ok, alpha0, tf.zerosLike(alpha0))
-      const rTry = axpy(r, tf.neg(alphaTry), cp)
+      const alpha = tf.div(rr, pcp)
+      const ok = tf.logicalAnd(tf.logicalAnd(tf.greater(pcp, 0), tf.greater(rr, 0)), tf.isFinite(alpha))
+      const rTry = axpy(r, tf.neg(alpha), cp)
       const rrTry = bdot(rTry, rTry)
-      // residual guard: reject a step that increases ‖r‖ (except the first) or is non-finite
+      // residual guard (§11 lesson 2): reject a step that increases ‖r‖, except the first
       const grows = i === 0 ? tf.zerosLike(ok) : tf.greater(rrTry, rr)
-      const accept = tf.logicalAnd(tf.logicalAnd(ok, tf.logicalNot(grows)), tf.isFinite(rrTry))
-      const act = tf.mul(active, tf.cast(accept, 'float32'))
-      const alpha = tf.mul(alphaTry, act)
-      const xN = axpy(x, alpha, p)
-      const rN = axpy(r, tf.neg(alpha), cp)
-      const rrN = bdot(rN, rN)
-      const rrSafe = tf.where(tf.greater(act, 0), rrN, rr)
-      const beta = tf.where(tf.greater(act, 0), tf.div(rrN, rr), tf.zerosLike(rr))
-      const pN = axpy(rN, beta, p)
-      const auxN = out.slice(1).map((a, j) => (aux === null ? tf.mul(bcast(alpha, a.rank), a) : axpy(aux[j], alpha, a)))
-      return { xN, rN, pN, rrN: rrSafe, act, auxN }
+      const act = tf.logicalAnd(active, tf.logicalAnd(tf.logicalAnd(ok, tf.logicalNot(grows)), tf.isFinite(rrTry)))
+      // stopped samples are frozen by selection (not by α = 0, which would let NaN·0 through)
+      const sel = (a: Tensor, keep: Tensor): Tensor => tf.where(bcast(act, a.rank), a, keep)
+      const beta = tf.div(rrTry, rr)
+      const xN = sel(axpy(x, alpha, p), x)
+      const rN = sel(rTry, r)
+      const pN = sel(axpy(rTry, beta, p), p)
+      const rrN = sel(rrTry, rr)
+      const auxN = out.slice(1).map((a, j) => {
+        const prev = aux === null ? tf.zerosLike(a) : aux[j]
+        return sel(axpy(prev, alpha, a), prev)
+      })
+      return { xN, rN, pN, rrN, act, auxN }
     })
     tf.dispose([x, r, p, rr, active, ...out, ...(aux ?? [])])
     x = next.xN; r = next.rN; p = next.pN; rr = next.rrN; active = next.act; aux = next.auxN
