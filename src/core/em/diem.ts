@@ -62,6 +62,9 @@ export interface DiemCallbacks {
 
 const RANGE = 3
 
+/** Yields to the event loop (a macrotask), so that messages such as "cancel" can be handled mid-run. */
+export const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
 /** Keeps rows with every coordinate in (−3, 3). */
 export function keepInRange(x: Float32Array, d: number): { kept: Float32Array; count: number } {
   const rows = x.length / d
@@ -117,7 +120,10 @@ export async function eStep(
           mean,
           signal: cb.signal,
           callbackEvery: Math.max(1, Math.floor(settings.steps / 8)),
-          onStep: (info) => cb.onProgress('sample', (start + (b * info.step) / info.steps) / obs.count, `E-step: observations ${start + 1}–${start + b} of ${obs.count}, step ${info.step}/${info.steps}`),
+          onStep: async (info) => {
+            cb.onProgress('sample', (start + (b * info.step) / info.steps) / obs.count, `E-step: observations ${start + 1}–${start + b} of ${obs.count}, step ${info.step}/${info.steps}`)
+            await macrotask() // lets a cancel message reach the worker
+          },
         })
         chunks.push((await x.data()) as Float32Array)
         x.dispose()

@@ -104,6 +104,7 @@ export async function trainMlp(
         losses.push(loss)
         if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${done}: loss ${loss}`)
         onProgress({ step: done, steps: cfg.steps, loss })
+        await new Promise((resolve) => setTimeout(resolve, 0)) // let a cancel message in
       }
     }
     return losses

@@ -1,15 +1,186 @@
-import { PlannedPage } from '../../components/PlannedPage'
+import { useEffect, useState, type ChangeEvent } from 'react'
+import { useManifold } from './manifoldStore'
+import { MANIFOLD_PRESETS, describeConfig, type ManifoldPreset } from '../../core/em/presets'
+import { CornerPlot } from '../../plots/CornerPlot'
+import { LineChart } from '../../plots/LineChart'
+import { ProgressBar } from '../../components/ProgressBar'
+
+const PRESET_NOTE: Record<ManifoldPreset, string> = {
+  tiny: 'seconds per lap — for tests and a first look',
+  default: 'scaled down from the paper to run a lap in seconds on a laptop CPU',
+  paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  URL.revokeObjectURL(url)
+}
+
+function RunControls() {
+  const [preset, setPreset] = useState<ManifoldPreset>('default')
+  const [seed, setSeed] = useState(0)
+  const jobId = useManifold((s) => s.jobId)
+  const run = useManifold((s) => s.run)
+  const start = useManifold((s) => s.start)
+  const cancel = useManifold((s) => s.cancel)
+  const resume = useManifold((s) => s.resume)
+  const config = MANIFOLD_PRESETS[preset]
+  const canResume = !jobId && run && run.status !== 'done'
+  return (
+    <div className="panel">
+      <label>
+        Preset{' '}
+        <select value={preset} onChange={(e) => setPreset(e.target.value as ManifoldPreset)} data-testid="em-preset" disabled={!!jobId}>
+          {(Object.keys(MANIFOLD_PRESETS) as ManifoldPreset[]).map((p) => (
+            <option key={p} value={p}>{p}</option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        Seed <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} style={{ width: '5rem' }} disabled={!!jobId} />
+      </label>{' '}
+      <button type="button" onClick={() => void start(preset, seed)} disabled={!!jobId} data-testid="em-start">Start EM</button>{' '}
+      {jobId && <button type="button" onClick={() => void cancel()} data-testid="em-cancel">Stop</button>}
+      {canResume && <button type="button" onClick={() => void resume()} data-testid="em-resume">Resume “{run.name}”</button>}
+      <p className="hint">{preset}: {PRESET_NOTE[preset]}</p>
+      <ul className="hint">{describeConfig(config).map((l) => <li key={l}>{l}</li>)}</ul>
+    </div>
+  )
+}
+
+function RunProgress() {
+  const progress = useManifold((s) => s.progress)
+  const run = useManifold((s) => s.run)
+  const lapCount = useManifold((s) => s.laps.length)
+  if (!progress || !run) return null
+  const f = Math.max(progress.fraction, 1e-3)
+  const eta = progress.elapsed / f - progress.elapsed
+  const lapFraction = progress.phase === 'train' ? 0.5 * progress.fraction : progress.phase === 'sample' ? 0.5 + 0.5 * progress.fraction : 1
+  return (
+    <div data-testid="em-progress">
+      <ProgressBar progress={{ fraction: progress.lap === 0 ? progress.fraction : lapFraction, message: `lap ${progress.lap} of ${run.config.laps - 1} — ${progress.detail}; ${progress.elapsed.toFixed(1)} s elapsed${progress.fraction > 0.02 ? `, about ${eta.toFixed(0)} s left in this phase` : ''}` }} />
+      <p className="hint">{lapCount} of {run.config.laps} laps finished</p>
+    </div>
+  )
+}
+
+function LapViewer() {
+  const laps = useManifold((s) => s.laps)
+  const truth = useManifold((s) => s.truth)
+  const selectedLap = useManifold((s) => s.selectedLap)
+  const selectLap = useManifold((s) => s.selectLap)
+  const playing = useManifold((s) => s.playing)
+  const setPlaying = useManifold((s) => s.setPlaying)
+  useEffect(() => {
+    if (!playing) return
+    const t = setInterval(() => {
+      const s = useManifold.getState()
+      if (s.selectedLap >= s.laps.length - 1) s.setPlaying(false)
+      else s.selectLap(s.selectedLap + 1)
+    }, 700)
+    return () => clearInterval(t)
+  }, [playing])
+  const lap = laps[selectedLap]
+  return (
+    <div className="lab-grid">
+      <div>
+        <div className="scrubber">
+          <button type="button" onClick={() => { if (selectedLap >= laps.length - 1) selectLap(0); setPlaying(!playing) }} disabled={laps.length < 2} data-testid="em-play">
+            {playing ? 'Pause' : 'Play'}
+          </button>
+          <input type="range" min={0} max={Math.max(0, laps.length - 1)} value={selectedLap} onChange={(e: ChangeEvent<HTMLInputElement>) => selectLap(Number(e.target.value))} data-testid="em-scrub" aria-label="lap" />
+          <span data-testid="em-lap-label">lap {lap?.lap ?? '—'}{lap?.lap === 0 ? ' (initial Gaussian prior)' : ''}</span>
+        </div>
+        <CornerPlot samples={lap?.samples} truth={truth} d={5} />
+      </div>
+      <div>
+        <LineChart
+          testId="em-metrics"
+          logY
+          xLabel="lap"
+          yLabel="distance to the truth"
+          highlightX={lap?.lap}
+          series={[
+            { name: 'Sinkhorn S(u₁,u₂,v)', colour: '#1f6feb', points: laps.map((l) => [l.lap, l.sinkhorn] as const) },
+            { name: 'sliced Wasserstein', colour: '#bf3989', points: laps.map((l) => [l.lap, l.slicedWasserstein] as const) },
+          ]}
+        />
+        {lap && lap.losses.length > 0 && (
+          <LineChart
+            testId="em-loss"
+            xLabel={`read-back window (lap ${lap.lap})`}
+            yLabel="training loss"
+            series={[{ name: 'M-step loss', colour: '#2da44e', points: lap.losses.map((v, i) => [i + 1, v] as const) }]}
+          />
+        )}
+        {lap && (
+          <table className="table" data-testid="em-lap-table">
+            <tbody>
+              <tr><th>Sinkhorn</th><td>{lap.sinkhorn.toExponential(3)}</td></tr>
+              <tr><th>sliced Wasserstein</th><td>{lap.slicedWasserstein.toFixed(4)}</td></tr>
+              <tr><th>samples kept / discarded</th><td>{lap.kept} / {lap.discarded}</td></tr>
+              <tr><th>lap time</th><td>{lap.seconds.toFixed(1)} s</td></tr>
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  )
+}
+
+function RunList() {
+  const runs = useManifold((s) => s.runs)
+  const run = useManifold((s) => s.run)
+  const jobId = useManifold((s) => s.jobId)
+  const { open, remove, exportRun, importRun } = useManifold.getState()
+  const onImport = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
+    const f = e.target.files?.[0]
+    e.target.value = ''
+    if (f) await importRun(await f.text())
+  }
+  return (
+    <details className="panel" open={runs.length > 1}>
+      <summary>Stored runs ({runs.length})</summary>
+      <ul className="runs" data-testid="em-runs">
+        {runs.map((r) => (
+          <li key={r.id}>
+            <button type="button" className="link" onClick={() => void open(r.id)} disabled={!!jobId}>{r.name}</button>{' '}
+            <span className="hint">{new Date(r.createdAt).toLocaleString()} · {r.status}{r.id === run?.id ? ' · shown' : ''}</span>{' '}
+            <button type="button" onClick={() => void remove(r.id)} disabled={!!jobId && r.id === run?.id}>Delete</button>
+          </li>
+        ))}
+      </ul>
+      <button type="button" disabled={!run} onClick={() => void exportRun().then((f) => f && download(f.name, f.text))} data-testid="em-export">Export shown run</button>{' '}
+      <label className="file">Import a run file <input type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} data-testid="em-import" /></label>
+    </details>
+  )
+}
 
 export function ManifoldPage() {
+  const load = useManifold((s) => s.load)
+  const message = useManifold((s) => s.message)
+  const run = useManifold((s) => s.run)
+  useEffect(() => {
+    void load()
+  }, [load])
   return (
-    <PlannedPage
-      title="Manifold lab"
-      issue={4}
-      plans={[
-        'generate a 1-D manifold in R⁵ and noisy 2×5 random projections of it (σ_y = 0.01);',
-        'run DiEM live: a Gaussian prior fitted by moments, then laps of training an MLP denoiser (M-step) and MMPS posterior sampling (E-step);',
-        'show a corner plot of the learned prior against the truth over laps, with Sinkhorn and sliced-Wasserstein curves, and keep every lap in IndexedDB.',
-      ]}
-    />
+    <section>
+      <h2>Manifold lab</h2>
+      <p>
+        DiEM learns a diffusion prior from observations alone: points on a hidden 1-D manifold in R⁵ are seen only
+        through random 2×5 projections with noise σ_y = 0.01. Lap 0 fits a Gaussian by Monte-Carlo EM; each later lap
+        trains an MLP denoiser on the previous posterior samples (M-step) and draws one MMPS posterior sample per
+        observation (E-step). Every finished lap is stored in this browser and survives a reload.
+      </p>
+      <RunControls />
+      {message && <p className="notice" role="status" data-testid="em-message">{message}</p>}
+      <RunProgress />
+      {run && <LapViewer />}
+      <RunList />
+    </section>
   )
 }

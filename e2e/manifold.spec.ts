@@ -1,0 +1,29 @@
+import { test, expect, recordLongTasks, longTasks } from './fixtures'
+
+test('DiEM (tiny preset): a lap finishes, the plots update, a reload resumes the run', async ({ page }) => {
+  test.setTimeout(300_000)
+  await page.goto('/?backend=wasm#/manifold')
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
+  await recordLongTasks(page)
+  await page.getByTestId('em-preset').selectOption('tiny')
+  await page.getByTestId('em-start').click()
+  await expect(page.getByTestId('em-progress')).toBeVisible()
+  // lap 0 (the Gaussian) and lap 1 (first M/E lap) finish; the corner plot shows samples
+  await expect(page.getByTestId('em-lap-label')).toContainText('lap 1', { timeout: 120_000 })
+  await expect(page.getByTestId('corner-plot')).not.toHaveAttribute('data-points', '0')
+  await expect(page.getByTestId('em-metrics').locator('circle')).toHaveCount(4) // 2 laps × 2 metrics
+  await expect(page.getByTestId('em-loss')).toBeVisible()
+  const tasks = await longTasks(page)
+  expect(tasks.filter((d) => d > 50), `main-thread long tasks: ${tasks.join(', ')} ms`).toEqual([])
+  // reload mid-run: the stored laps come back and the run goes on from the last finished lap
+  await page.reload()
+  await expect(page.getByTestId('em-lap-table')).toBeVisible()
+  await expect(page.getByTestId('em-progress')).toBeVisible()
+  await expect(page.getByTestId('em-lap-label')).toContainText('lap 3', { timeout: 180_000 })
+  await expect(page.getByTestId('em-metrics').locator('circle')).toHaveCount(8)
+  await expect(page.getByTestId('em-progress')).toHaveCount(0)
+  // a corrupt import changes nothing and says why
+  await page.getByTestId('em-import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"}') })
+  await expect(page.getByTestId('em-message')).toContainText('Import failed, nothing was changed')
+  await expect(page.getByTestId('em-runs').locator('li')).toHaveCount(1)
+})
