@@ -34,6 +34,16 @@ describe('MLP denoiser', () => {
     disposeParams(p)
   })
 
+  it('the input-gradient-only variant gives the same value and input gradient', () => {
+    const p = initMlp(small, 5)
+    const x = tf.tensor2d([[0.3, -0.7], [1.1, 0.4]])
+    const sigma = tf.tensor1d([0.2, 3])
+    const f = (w: boolean) => (v: tf.Tensor) => tf.sum(tf.sin(mlpDenoise(small, p, v, sigma, w)))
+    expect(Array.from(tf.grad(f(false))(x).dataSync())).toEqual(Array.from(tf.grad(f(true))(x).dataSync()))
+    expect(f(false)(x).dataSync()[0]).toBe(f(true)(x).dataSync()[0])
+    disposeParams(p)
+  })
+
   it('round-trips weights and rejects a mismatched shape', async () => {
     const p = initMlp(small, 3)
     const w = await exportWeights(small, p)

@@ -85,6 +85,23 @@ const linear = tf.customGrad(((...args: unknown[]) => {
   }
 }) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor, w: Tensor, b: Tensor) => Tensor
 
+/**
+ * The same layer for Jacobian products w.r.t. the INPUT only (the E-step's VJP): the weight gradients
+ * (a [fan_in × B]·[B × fan_out] product per layer, ~⅓ of the backward pass) are not needed, so they are
+ * returned as zeros (customGrad needs one gradient per input).
+ */
+const linearInputGrad = tf.customGrad(((...args: unknown[]) => {
+  const [x, w, b, save] = args as [Tensor, Tensor, Tensor, (t: Tensor[]) => void]
+  save([w, b])
+  return {
+    value: tf.add(tf.matMul(x as Tensor2D, w as Tensor2D), b),
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+      const [ws, bs] = saved as [Tensor2D, Tensor]
+      return [tf.matMul(dy as Tensor2D, tf.transpose(ws)), tf.zerosLike(ws), tf.zerosLike(bs)]
+    },
+  }
+}) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor, w: Tensor, b: Tensor) => Tensor
+
 /** LayerNorm over the last axis, ε = 1e-5, no affine ([inox]). */
 function layerNorm(x: Tensor): Tensor {
   const { mean, variance } = tf.moments(x, -1, true)
@@ -99,8 +116,12 @@ export function embedding(c: Tensor, features: number): Tensor {
   return tf.concat([tf.sin(a), tf.cos(a)], 1)
 }
 
-/** D(x, σ) with per-sample σ ([B] tensor) — §1.2 preconditioning with σ_data = 1. x: [B, d]. */
-export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor): Tensor {
+/**
+ * D(x, σ) with per-sample σ ([B] tensor) — §1.2 preconditioning with σ_data = 1. x: [B, d].
+ * `weightGrads: false` when only input gradients will be taken (sampling); training needs the default.
+ */
+export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor, weightGrads = true): Tensor {
+  const lin = weightGrads ? linear : linearInputGrad
   return tf.tidy(() => {
     const s = sigma.reshape([-1, 1])
     const s2p1 = tf.add(tf.square(s), 1)
@@ -110,10 +131,10 @@ export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor)
     let h: Tensor = tf.concat([tf.mul(x, cIn), embedding(tf.log(s), c.embedding)], 1)
     const last = p.weights.length - 1
     for (let i = 0; i < last; i++) {
-      const z = linear(h, p.weights[i]!, p.biases[i]!)
+      const z = lin(h, p.weights[i]!, p.biases[i]!)
       h = layerNorm(tf.mul(z, tf.sigmoid(z)))
     }
-    const f = linear(h, p.weights[last]!, p.biases[last]!)
+    const f = lin(h, p.weights[last]!, p.biases[last]!)
     return tf.add(tf.mul(cSkip, x), tf.mul(cOut, f))
   })
 }

@@ -14,7 +14,7 @@ export class MlpModel implements TrainableDenoiser {
   constructor(readonly config: MlpConfig, private readonly schedule: VESchedule, init: MlpWeights | number) {
     this.params = typeof init === 'number' ? initMlp(config, init) : importWeights(init)
     this.denoiser = new AutodiffDenoiser('mlp', [config.features], (x: Tensor, sigma: number) =>
-      mlpDenoise(this.config, this.params, x, tf.fill([x.shape[0]!], sigma)),
+      mlpDenoise(this.config, this.params, x, tf.fill([x.shape[0]!], sigma), false),
     )
   }
 
