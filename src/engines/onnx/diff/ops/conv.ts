@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
+import { conv2dFast, conv2dTransposeFast, type Pads4 } from './convfast'
 import { toNCHW, toNHWC } from './util'
 
 /** Insert (d-1) zeros between taps along axis `axis` of a kernel. */
@@ -103,18 +104,24 @@ function conv(c: OpCtx): tf.Tensor {
   const [t, l, b, r] = g.pads
   // explicit padding inside the conv (a separate tf.pad is slow on tfjs-wasm); gradients support it
   const pad: tf.backend_util.ExplicitPadding | 'valid' = t || l || b || r ? [[0, 0], [t, b], [l, r], [0, 0]] : 'valid'
+  const pads4: Pads4 = [t, l, b, r]
+  const wConst = wa.host !== null
+  // constant weights (the usual case): conv whose input-gradient is also a forward conv (fast on wasm)
+  const conv2 = (xi: tf.Tensor4D, fi: tf.Tensor4D): tf.Tensor4D => (wConst ? conv2dFast(xi, fi, g.strides, pads4) : tf.conv2d(xi, fi, g.strides, pad))
   let y: tf.Tensor4D
   const x4 = xh as tf.Tensor4D
   if (g.group === 1) {
-    y = tf.conv2d(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, g.strides, pad)
+    y = conv2(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D)
   } else if (g.group === cin && (ws[1] ?? 0) === 1 && tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend()) !== undefined) {
     // depthwise (its backward kernel is missing on tfjs-wasm: the grouped path below is used there)
     y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, pad)
   } else {
     const f = convFilter(c, wa, is1d, g.dilations, false) // [kh,kw,I/g,O]
+    const og = (f.shape[3] ?? 1) / g.group
+    // per-group filters are cached (kept) like the full filter: the custom gradient closes over them
+    const fs = Array.from({ length: g.group }, (_, i) => (wConst ? c.derived(wa, `conv:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * og], [-1, -1, -1, og])) : tf.slice(f, [0, 0, 0, i * og], [-1, -1, -1, og])))
     const xs = tf.split(x4, g.group, 3)
-    const fs = tf.split(f, g.group, 3)
-    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, g.strides, pad)), 3)
+    y = tf.concat(xs.map((xi, i) => conv2(xi as tf.Tensor4D, fs[i] as tf.Tensor4D)), 3)
   }
   const bias = c.optional(2)
   if (bias) y = tf.add(y, bias.tensor())
@@ -171,12 +178,15 @@ function convTranspose(c: OpCtx): tf.Tensor {
   })
   const xh = toNHWC(x) as tf.Tensor4D
   let y: tf.Tensor4D
+  const convT = (xi: tf.Tensor4D, fi: tf.Tensor4D): tf.Tensor4D =>
+    wa.host !== null ? conv2dTransposeFast(xi, fi, g.strides, [0, 0, 0, 0], fullH, fullW) : tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
   if (g.group === 1) {
-    y = tf.conv2dTranspose(xh, f as tf.Tensor4D, [n, fullH, fullW, coutG], g.strides, 'valid')
+    y = convT(xh, f as tf.Tensor4D)
   } else {
     const xs = tf.split(xh, g.group, 3)
-    const fs = tf.split(f, g.group, 3)
-    y = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, [n, fullH, fullW, coutG], g.strides, 'valid')), 3)
+    const ig = (f.shape[3] ?? 1) / g.group
+    const fs = Array.from({ length: g.group }, (_, i) => (wa.host !== null ? c.derived(wa, `convT:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])) : tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])))
+    y = tf.concat(xs.map((xi, i) => convT(xi as tf.Tensor4D, fs[i] as tf.Tensor4D)), 3)
   }
   void cinTotal
   // crop pads (begin) and extend with output_padding zeros (end) where needed
