@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
-import { conv2dFast, conv2dTransposeFast, type Pads4 } from './convfast'
+import { conv2dFast, conv2dTransposeFast, type ConvFilter, type Pads4, rotateFilter } from './convfast'
 import { toNCHW, toNHWC } from './util'
 
 /** Insert (d-1) zeros between taps along axis `axis` of a kernel. */
@@ -107,11 +107,13 @@ function conv(c: OpCtx): tf.Tensor {
   const pads4: Pads4 = [t, l, b, r]
   const wConst = wa.host !== null
   // constant weights (the usual case): conv whose input-gradient is also a forward conv (fast on wasm)
-  const conv2 = (xi: tf.Tensor4D, fi: tf.Tensor4D): tf.Tensor4D => (wConst ? conv2dFast(xi, fi, g.strides, pads4) : tf.conv2d(xi, fi, g.strides, pad))
+  // the rotated filter of the backward conv is cached with the weights
+  const fast = (fi: tf.Tensor4D, key: string): ConvFilter => ({ f: fi, rot: () => c.derived(wa, `${key}:rot`, () => rotateFilter(fi)) as tf.Tensor4D })
+  const conv2 = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string): tf.Tensor4D => (wConst ? conv2dFast(xi, fast(fi, key), g.strides, pads4) : tf.conv2d(xi, fi, g.strides, pad))
   let y: tf.Tensor4D
   const x4 = xh as tf.Tensor4D
   if (g.group === 1) {
-    y = conv2(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D)
+    y = conv2(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, `conv:${g.dilations.join('x')}`)
   } else if (g.group === cin && (ws[1] ?? 0) === 1 && tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend()) !== undefined) {
     // depthwise (its backward kernel is missing on tfjs-wasm: the grouped path below is used there)
     y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, pad)
@@ -121,7 +123,7 @@ function conv(c: OpCtx): tf.Tensor {
     // per-group filters are cached (kept) like the full filter: the custom gradient closes over them
     const fs = Array.from({ length: g.group }, (_, i) => (wConst ? c.derived(wa, `conv:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * og], [-1, -1, -1, og])) : tf.slice(f, [0, 0, 0, i * og], [-1, -1, -1, og])))
     const xs = tf.split(x4, g.group, 3)
-    y = tf.concat(xs.map((xi, i) => conv2(xi as tf.Tensor4D, fs[i] as tf.Tensor4D)), 3)
+    y = tf.concat(xs.map((xi, i) => conv2(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, `conv:${g.dilations.join('x')}:g${i}/${g.group}`)), 3)
   }
   const bias = c.optional(2)
   if (bias) y = tf.add(y, bias.tensor())
@@ -178,15 +180,19 @@ function convTranspose(c: OpCtx): tf.Tensor {
   })
   const xh = toNHWC(x) as tf.Tensor4D
   let y: tf.Tensor4D
-  const convT = (xi: tf.Tensor4D, fi: tf.Tensor4D): tf.Tensor4D =>
-    wa.host !== null ? conv2dTransposeFast(xi, fi, g.strides, [0, 0, 0, 0], fullH, fullW) : tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
+  const convT = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string): tf.Tensor4D => {
+    if (wa.host === null) return tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
+    // the forward pass needs the rotated filter: make (and cache) it outside the custom-gradient kernel
+    const rot = c.derived(wa, `${key}:rot`, () => rotateFilter(fi)) as tf.Tensor4D
+    return conv2dTransposeFast(xi, { f: fi, rot: () => rot }, g.strides, [0, 0, 0, 0], fullH, fullW)
+  }
   if (g.group === 1) {
-    y = convT(xh, f as tf.Tensor4D)
+    y = convT(xh, f as tf.Tensor4D, `convT:${g.dilations.join('x')}`)
   } else {
     const xs = tf.split(xh, g.group, 3)
     const ig = (f.shape[3] ?? 1) / g.group
     const fs = Array.from({ length: g.group }, (_, i) => (wa.host !== null ? c.derived(wa, `convT:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])) : tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])))
-    y = tf.concat(xs.map((xi, i) => convT(xi as tf.Tensor4D, fs[i] as tf.Tensor4D)), 3)
+    y = tf.concat(xs.map((xi, i) => convT(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, `convT:${g.dilations.join('x')}:g${i}/${g.group}`)), 3)
   }
   void cinTotal
   // crop pads (begin) and extend with output_padding zeros (end) where needed

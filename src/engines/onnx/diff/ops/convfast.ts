@@ -39,29 +39,39 @@ function explicit(p: Pads4): tf.backend_util.ExplicitPadding | 'valid' {
   return p.some((v) => v !== 0) ? [[0, 0], [p[0], p[2]], [p[1], p[3]], [0, 0]] : 'valid'
 }
 
+/** The filter of the adjoint conv: rotated 180° with in/out channels swapped, [kh,kw,Ci,Co] → [kh,kw,Co,Ci]. */
+export function rotateFilter(f: tf.Tensor): tf.Tensor4D {
+  return tf.transpose(tf.reverse(f, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
+}
+
+/** A filter and (lazily) its rotated form; callers cache the rotation (tf.reverse is slow on tfjs-wasm). */
+export interface ConvFilter {
+  readonly f: tf.Tensor4D
+  rot(): tf.Tensor4D
+}
+
 /** The adjoint of conv2d(·, f, strides, pads) applied to dy, for an input of spatial size [h, w]. */
-function convAdjoint(dy: tf.Tensor4D, f: tf.Tensor4D, strides: readonly [number, number], pads: Pads4, h: number, w: number): tf.Tensor4D {
-  const [kh, kw] = f.shape
+function convAdjoint(dy: tf.Tensor4D, filter: ConvFilter, strides: readonly [number, number], pads: Pads4, h: number, w: number): tf.Tensor4D {
+  const [kh, kw] = filter.f.shape
   const d = zeroInsert(dy, strides[0], strides[1])
   const top = kh - 1 - pads[0]
   const left = kw - 1 - pads[1]
   const bottom = h + kh - 1 - d.shape[1] - top
   const right = w + kw - 1 - d.shape[2] - left
   const { y, pads: p } = padOrCrop(d, top, left, bottom, right)
-  const frot = tf.transpose(tf.reverse(f, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D // [kh,kw,Co,Ci]
-  return tf.conv2d(y, frot, 1, explicit(p))
+  return tf.conv2d(y, filter.rot(), 1, explicit(p))
 }
 
 /** y = conv2d(x, f, strides, pads) (NHWC, f HWIO); dx by a forward conv. */
-export function conv2dFast(x: tf.Tensor4D, f: tf.Tensor4D, strides: readonly [number, number], pads: Pads4): tf.Tensor4D {
+export function conv2dFast(x: tf.Tensor4D, filter: ConvFilter, strides: readonly [number, number], pads: Pads4): tf.Tensor4D {
   const [h, w] = [x.shape[1], x.shape[2]]
-  // f must outlive the tape (callers pass cached constant filters). Not passed through `save`: on tfjs-wasm
+  // filter.f must outlive the tape (callers pass cached constant filters). Not passed through `save`: on tfjs-wasm
   // save() clones into a new data id, which tfjs's IS_TEST leak check reports as a kernel leak.
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor4D
     return {
-      value: tf.conv2d(xx, f, [strides[0], strides[1]], explicit(pads)),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => convAdjoint((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D, f, strides, pads, h, w),
+      value: tf.conv2d(xx, filter.f, [strides[0], strides[1]], explicit(pads)),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => convAdjoint((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D, filter, strides, pads, h, w),
     }
   })
   return op(x) as tf.Tensor4D
@@ -71,12 +81,12 @@ export function conv2dFast(x: tf.Tensor4D, f: tf.Tensor4D, strides: readonly [nu
  * Transposed convolution: the adjoint of conv2d(·, f, strides, pads) for an output of spatial size [h, w]
  * (f is HWIO of that forward conv: [kh, kw, outC, inC] from this op's point of view). Its gradient is the conv.
  */
-export function conv2dTransposeFast(x: tf.Tensor4D, f: tf.Tensor4D, strides: readonly [number, number], pads: Pads4, h: number, w: number): tf.Tensor4D {
+export function conv2dTransposeFast(x: tf.Tensor4D, filter: ConvFilter, strides: readonly [number, number], pads: Pads4, h: number, w: number): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor4D
     return {
-      value: convAdjoint(xx, f, strides, pads, h, w),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.conv2d((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D, f, [strides[0], strides[1]], explicit(pads)),
+      value: convAdjoint(xx, filter, strides, pads, h, w),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.conv2d((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D, filter.f, [strides[0], strides[1]], explicit(pads)),
     }
   })
   return op(x) as tf.Tensor4D
