@@ -27,9 +27,9 @@ function targets(): Target[] {
   ]
 }
 
-/** Median ms of fn over ≥ minReps runs and ≥ minMs total (after one warm-up). */
-async function time(fn: () => Promise<void>, minReps = 3, minMs = 1500): Promise<number> {
-  await fn()
+/** Median ms of fn over ≥ minReps runs and ≥ minMs total (after three warm-up runs). */
+async function time(fn: () => Promise<void>, minReps = 5, minMs = 2000): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn()
   const ts: number[] = []
   const start = performance.now()
   while (ts.length < minReps || (performance.now() - start < minMs && ts.length < 50)) {

@@ -287,7 +287,9 @@ def bad_models():
     # unsupported ops, listed by name and node
     g = helper.make_graph([N('Einsum', ['x', 'x'], ['e'], equation='nchw,nchw->nchw', name='my_einsum'),
                            N('FusedConv', ['e'], ['f'], domain='com.microsoft', name='ms_fused'),
-                           N('Mul', ['f', 'sigma'], ['y'])], 'bad_ops', [xs, ss], [out])
+                           N('Resize', ['f', '', 'sc'], ['g'], mode='cubic', name='cubic_resize'),
+                           N('Mul', ['g', 'sigma'], ['y'])], 'bad_ops', [xs, ss], [out],
+                          [numpy_helper.from_array(np.array([1, 1, 1, 1], np.float32), 'sc')])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 17), helper.make_opsetid('com.microsoft', 1)])
     m.ir_version = 8
     onnx.save(m, os.path.join(OUT, 'invalid_unsupported_ops.onnx'))

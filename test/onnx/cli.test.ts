@@ -25,7 +25,7 @@ describe('onnx-check CLI', () => {
   test('unsupported ops are listed (exit 1); corrupt file is one line, exit 2', () => {
     const u = cli('test/fixtures/onnx-ops/invalid_unsupported_ops.onnx')
     expect(u.status).toBe(1)
-    expect((JSON.parse(u.stdout) as { unsupported: unknown }).unsupported).toEqual([{ op: 'Einsum', node: 'my_einsum' }, { op: 'com.microsoft.FusedConv', node: 'ms_fused' }])
+    expect((JSON.parse(u.stdout) as { unsupported: unknown }).unsupported).toEqual([{ op: 'Einsum', node: 'my_einsum' }, { op: 'com.microsoft.FusedConv', node: 'ms_fused' }, { op: 'Resize', node: 'cubic_resize', reason: 'mode=cubic (nearest and linear only)' }])
     const bad = join(tmpdir(), 'not-a-model.onnx')
     writeFileSync(bad, 'hello, this is not protobuf at all')
     const c = cli(bad)

@@ -134,7 +134,8 @@ describe('checkModel reports', () => {
     const rep = checkModel(read(join(FIX, 'invalid_unsupported_ops.onnx')))
     expect(rep.ok).toBe(false)
     expect(rep.corrupt).toBe(false)
-    expect(rep.unsupported.map((u) => [u.op, u.node])).toEqual([['Einsum', 'my_einsum'], ['FusedConv', 'ms_fused']])
+    expect(rep.unsupported.map((u) => [u.op, u.node, u.reason])).toEqual([['Einsum', 'my_einsum', undefined], ['FusedConv', 'ms_fused', undefined], ['Resize', 'cubic_resize', 'mode=cubic (nearest and linear only)']])
+    expect(rep.errors).toContain('unsupported op com.microsoft.FusedConv (node ms_fused)')
     expect(() => createOnnxDenoiser(read(join(FIX, 'invalid_unsupported_ops.onnx')), { sampleShape: [3, 4, 4] })).toThrow(/Einsum \(node my_einsum\)/)
   })
 

@@ -73,7 +73,7 @@ const command: Command = {
 
     const report = checkModel(bytes)
     if (report.corrupt) throw new CliError(`${path}: ${report.errors.join('; ')}`)
-    const unsupported = report.unsupported.map((u) => ({ op: u.domain ? `${u.domain}.${u.op}` : u.op, node: u.node }))
+    const unsupported = report.unsupported.map((u) => ({ op: u.domain ? `${u.domain}.${u.op}` : u.op, node: u.node, ...(u.reason ? { reason: u.reason } : {}) }))
     if (unsupported.length > 0) {
       process.stdout.write(JSON.stringify({ unsupported, parity_max_abs: null, gradcheck_rel: null, ms_forward_ort: null, ms_forward_tfjs: null, ms_vjp_tfjs: null, ok: false }) + '\n')
       process.exitCode = 1

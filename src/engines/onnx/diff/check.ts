@@ -1,8 +1,7 @@
 // checkModel: can these ONNX bytes be used as a denoiser? Inputs x [N,C,H,W] and sigma [N], exactly one output
 // of x's shape, every op supported. Never throws: a corrupt file gives ok=false with a readable error.
 import { type ModelIR, OnnxParseError, type ValueInfoIR, parseModel } from './model'
-import { lookupOp } from './ops'
-import type { UnsupportedOp } from './graph'
+import { describeUnsupported, findUnsupported, type UnsupportedOp } from './graph'
 
 export type Dim = number | string | null
 
@@ -41,10 +40,8 @@ export function checkModel(bytes: Uint8Array): CheckReport {
     return { ok: false, errors: [msg], corrupt: true, unsupported: [], io: null, opset: null, ops: {}, model: null }
   }
   const errors: string[] = []
-  const unsupported: UnsupportedOp[] = model.nodes
-    .filter((n) => !lookupOp(n.opType, n.domain))
-    .map((n) => ({ op: n.opType, domain: n.domain, node: n.name, index: n.index }))
-  for (const u of unsupported) errors.push(`unsupported op ${u.domain ? `${u.domain}.` : ''}${u.op} (node ${u.node})`)
+  const unsupported: UnsupportedOp[] = findUnsupported(model)
+  for (const u of unsupported) errors.push(`unsupported op ${describeUnsupported(u)}`)
   const ops: Record<string, number> = {}
   for (const n of model.nodes) ops[n.opType] = (ops[n.opType] ?? 0) + 1
 

@@ -57,7 +57,12 @@ export class OnnxDenoiser implements Denoiser {
   private forward(x: tf.Tensor, sigma: number): tf.Tensor {
     const s = tf.fill([x.shape[0] ?? 1], sigma, 'float32')
     try {
-      return this.graph.run(this.feeds(x, s))[0] as tf.Tensor
+      const y = this.graph.run(this.feeds(x, s))[0] as tf.Tensor
+      if (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i])) {
+        y.dispose()
+        throw new OnnxDenoiserError(`the model's output has shape [${y.shape.join(',')}], expected x's shape [${x.shape.join(',')}]`)
+      }
+      return y
     } finally {
       s.dispose()
     }

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { type AttrValue, type DType, type HostTensor, type ModelIR, type NodeIR, parseModel } from './model'
 import { lookupOp } from './ops'
+import { unsupportedFeature } from './ops/features'
 import { hostToTensor } from './ops/shape'
 import type { Arg, OpCtx } from './ops/types'
 
@@ -16,6 +17,25 @@ export interface UnsupportedOp {
   readonly domain: string
   readonly node: string
   readonly index: number
+  /** Set when the op exists but a feature of this node is not supported (e.g. Resize mode=cubic). */
+  readonly reason?: string
+}
+
+/** Every node the engine cannot run: unknown op types and unsupported features, in graph order. */
+export function findUnsupported(model: ModelIR): UnsupportedOp[] {
+  const out: UnsupportedOp[] = []
+  for (const n of model.nodes) {
+    if (!lookupOp(n.opType, n.domain)) out.push({ op: n.opType, domain: n.domain, node: n.name, index: n.index })
+    else {
+      const reason = unsupportedFeature(n, model)
+      if (reason) out.push({ op: n.opType, domain: n.domain, node: n.name, index: n.index, reason })
+    }
+  }
+  return out
+}
+
+export function describeUnsupported(u: UnsupportedOp): string {
+  return `${u.domain ? `${u.domain}.` : ''}${u.op} (node ${u.node})${u.reason ? `: ${u.reason}` : ''}`
 }
 
 export class OnnxGraphError extends Error {}
@@ -52,9 +72,7 @@ export class OnnxGraph {
 
   constructor(model: ModelIR) {
     this.model = model
-    this.unsupported = model.nodes
-      .filter((n) => !lookupOp(n.opType, n.domain))
-      .map((n) => ({ op: n.opType, domain: n.domain, node: n.name, index: n.index }))
+    this.unsupported = findUnsupported(model)
   }
 
   static fromBytes(bytes: Uint8Array): OnnxGraph {
@@ -86,7 +104,7 @@ export class OnnxGraph {
   run(feeds: Record<string, tf.Tensor>, outputs?: readonly string[]): tf.Tensor[] {
     if (this.disposed) throw new OnnxGraphError('graph is disposed')
     if (this.unsupported.length > 0) {
-      throw new OnnxGraphError(`unsupported ops: ${this.unsupported.map((u) => `${u.op} (node ${u.node})`).join(', ')}`)
+      throw new OnnxGraphError(`unsupported ops: ${this.unsupported.map(describeUnsupported).join(', ')}`)
     }
     for (const i of this.model.inputs) {
       if (!feeds[i.name]) throw new OnnxGraphError(`missing input ${i.name}`)
