@@ -226,6 +226,20 @@ save('Upsample_opset9', [N('Upsample', ['x', 'sc'], ['out'], mode='nearest')], [
      {'sc': np.array([1, 1, 2, 3], np.float32)}, opset=9)
 
 
+# ---------------------------------------------------------------- a self-attention block as torch exports it
+# x [N,C,H,W] -> [N,C,HW] -> [N,HW,C]; q,k,v = MatMul with weights; softmax(q k^T / sqrt(C)) v; back to NCHW; + x
+save('Attention_block', [
+    N('Shape', ['x'], ['s']), N('Slice', ['s', 'z1', 'two'], ['nc']), N('Concat', ['nc', 'minus1'], ['s3'], axis=0),
+    N('Reshape', ['x', 's3'], ['x3']), N('Transpose', ['x3'], ['xt'], perm=[0, 2, 1]),
+    N('MatMul', ['xt', 'wq'], ['q']), N('MatMul', ['xt', 'wk'], ['k']), N('MatMul', ['xt', 'wv'], ['v']),
+    N('Transpose', ['k'], ['kt'], perm=[0, 2, 1]), N('MatMul', ['q', 'kt'], ['qk']), N('Mul', ['qk', 'scale'], ['qks']),
+    N('Softmax', ['qks'], ['att'], axis=-1), N('MatMul', ['att', 'v'], ['o']), N('Transpose', ['o'], ['ot'], perm=[0, 2, 1]),
+    N('Reshape', ['ot', 's'], ['o4']), N('Add', ['x', 'o4'], ['out'])],
+    [('x', ['N', 4, 3, 3], 'randn', [2, 4, 3, 3])], ['out'],
+    {'z1': i64([0]), 'two': i64([2]), 'minus1': i64([-1]), 'wq': f32(4, 4), 'wk': f32(4, 4), 'wv': f32(4, 4),
+     'scale': np.array(0.5, np.float32)})
+
+
 # ---------------------------------------------------------------- a tiny EDM denoiser (x, sigma) -> D(x, sigma)
 def edm_denoiser(path, ch=3, width=8, sigma_data=0.5):
     W = lambda *s: (rng.standard_normal(s) / np.sqrt(np.prod(s[1:]))).astype(np.float32)
