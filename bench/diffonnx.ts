@@ -16,8 +16,15 @@ interface Target { name: string; path: string; sampleShape?: number[] }
 
 function targets(): Target[] {
   const dir = join(ROOT, 'models')
-  const shipped = existsSync(dir)
+  const shipped: Target[] = existsSync(dir)
     ? readdirSync(dir).map((d) => ({ name: d, path: join(dir, d, 'denoiser.onnx') })).filter((t) => existsSync(t.path))
+      .map((t) => {
+        // [C,H,W] from card.json (models/common/ship.py) when the ONNX input has symbolic dims
+        const card = join(t.path, '..', 'card.json')
+        if (!existsSync(card)) return t
+        const i = (JSON.parse(readFileSync(card, 'utf8')) as { input?: { channels?: number; height?: number; width?: number } }).input
+        return i?.channels && i.height && i.width ? { ...t, sampleShape: [i.channels, i.height, i.width] } : t
+      })
     : []
   if (shipped.length > 0) return shipped
   const tiny = join(ROOT, 'test', 'fixtures', 'onnx-ops', 'tiny_edm_denoiser.onnx')

@@ -152,6 +152,15 @@ const shipped = existsSync(join(ROOT, 'models'))
   ? readdirSync(join(ROOT, 'models')).map((d) => join(ROOT, 'models', d, 'denoiser.onnx')).filter((p) => existsSync(p))
   : []
 
+/** [C,H,W] from the model's card.json (written by models/common/ship.py), if any. */
+function cardShape(onnxPath: string): number[] | undefined {
+  const card = join(onnxPath, '..', 'card.json')
+  if (!existsSync(card)) return undefined
+  const j = JSON.parse(readFileSync(card, 'utf8')) as { input?: { channels?: number; height?: number; width?: number } }
+  const i = j.input
+  return i && i.channels && i.height && i.width ? [i.channels, i.height, i.width] : undefined
+}
+
 describe('shipped models/*/denoiser.onnx', () => {
   if (shipped.length === 0) {
     test.skip('no models/*/denoiser.onnx present yet: shipped-model parity/gradcheck skipped', () => {})
@@ -163,7 +172,7 @@ describe('shipped models/*/denoiser.onnx', () => {
       expect(rep.ok, rep.errors.join('; ')).toBe(true)
       await tf.setBackend('wasm')
       try {
-        const d = createOnnxDenoiser(bytes)
+        const d = createOnnxDenoiser(bytes, { sampleShape: cardShape(p) })
         const res = await validateDenoiser(d, await reference(bytes), { batch: 1, sigmas: [0.05, 1, 20], gradSigmas: [1], directions: 2, reps: 1 })
         console.log(`${p}: parity ${res.parity_max_abs.toExponential(2)}, gradcheck ${res.gradcheck_rel.toExponential(2)}, tfjs fwd ${res.ms_forward_tfjs.toFixed(0)} ms, vjp ${res.ms_vjp_tfjs.toFixed(0)} ms`)
         expect(res.parity_max_abs).toBeLessThanOrEqual(1e-4)
