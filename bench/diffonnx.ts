@@ -15,6 +15,9 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 1)
 interface Target { name: string; path: string; sampleShape?: number[] }
 
 function targets(): Target[] {
+  // explicit paths: `npm run bench:diffonnx -- a.onnx b.onnx`
+  const args = process.argv.slice(2).filter((a) => a.endsWith('.onnx'))
+  if (args.length > 0) return args.map((p) => ({ name: p.split('/').slice(-1)[0] as string, path: p }))
   const dir = join(ROOT, 'models')
   const shipped: Target[] = existsSync(dir)
     ? readdirSync(dir).map((d) => ({ name: d, path: join(dir, d, 'denoiser.onnx') })).filter((t) => existsSync(t.path))

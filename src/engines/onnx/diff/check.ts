@@ -65,7 +65,9 @@ export function checkModel(bytes: Uint8Array): CheckReport {
     const out = model.outputs[0] as ValueInfoIR
     if (out.shape) {
       const xs = xIn.shape ?? []
-      const same = out.shape.length === xs.length && out.shape.every((d, i) => d === null || xs[i] === null || d === xs[i] || (typeof d === 'string' && typeof xs[i] === 'string'))
+      // symbolic dims (exporters invent names like "Adddenoised_dim_1") are compatible with anything; the
+      // Denoiser checks the actual output shape at run time
+      const same = out.shape.length === xs.length && out.shape.every((d, i) => typeof d !== 'number' || typeof xs[i] !== 'number' || d === xs[i])
       if (!same) errors.push(`output ${fmt(out)} does not have the shape of ${fmt(xIn)}`)
     }
     if (out.elemType !== 'UNKNOWN' && out.elemType !== 'UNDEFINED' && !FLOATS.has(out.elemType)) errors.push(`output ${out.name} must be float, is ${out.elemType}`)
