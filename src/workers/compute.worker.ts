@@ -3,8 +3,9 @@ import * as Comlink from 'comlink'
 import { chooseBackend, type TfjsBackend } from '../engines/tfjs/backends'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
 import type { BackendStatus, ComputeApi, ShellApi } from './api'
-import { jobs, tf } from './runtime'
+import { jobs, setBackendReady, tf } from './runtime'
 import { manifoldApi } from './manifoldWorker'
+import { modelsApi } from './modelsWorker'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
@@ -73,6 +74,7 @@ const shellApi: ShellApi = {
       adapter: ladder.chosen === 'webgpu' ? await adapterInfo() : undefined,
     }
     watchDevice()
+    setBackendReady()
     return status
   },
   async status() {
@@ -99,5 +101,5 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi, ...manifoldApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi }
 Comlink.expose(api)

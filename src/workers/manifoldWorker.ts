@@ -1,5 +1,5 @@
 // Worker side of the manifold lab: runs DiEM on the worker's tfjs backend.
-import { jobs } from './runtime'
+import { backendReady, jobs } from './runtime'
 import type { ManifoldApi } from './manifoldApi'
 import { manifoldTask, runManifold } from '../engines/tfjs/manifoldRunner'
 
@@ -10,6 +10,7 @@ export const manifoldApi: ManifoldApi = {
     return Float32Array.from(task.truth.subarray(0, n * 5))
   },
   async runManifold(jobId, config, resume, onLap, onProgress) {
+    await backendReady
     await jobs.run(jobId, async (signal) => {
       let lapStart = performance.now()
       let lap = resume ? resume.lap + 1 : 0

@@ -5,3 +5,10 @@ import { JobRegistry } from './jobs'
 
 export { tf }
 export const jobs = new JobRegistry(tf)
+
+let markReady: () => void = () => {}
+/** Resolves once init() has chosen a tfjs backend; feature APIs await it before touching tensors. */
+export const backendReady = new Promise<void>((resolve) => {
+  markReady = resolve
+})
+export const setBackendReady = (): void => markReady()

@@ -1,0 +1,44 @@
+// Worker-side caches of ONNX models: onnxruntime-web sessions (forward only) and tfjs-executed graphs
+// (differentiable, exact VJPs). Bytes are fetched once per URL.
+import { createSession, type OrtEp } from '../engines/onnx/ortWeb'
+import { createOnnxDenoiser, type OnnxDenoiser } from '../engines/onnx/diff'
+import { tf } from './runtime'
+
+const bytesCache = new Map<string, Promise<Uint8Array>>()
+const sessions = new Map<string, ReturnType<typeof createSession>>()
+const denoisers = new Map<string, OnnxDenoiser>()
+
+export async function modelBytes(url: string): Promise<Uint8Array> {
+  let p = bytesCache.get(url)
+  if (!p) {
+    p = fetch(url).then(async (r) => {
+      if (!r.ok) throw new Error(`could not load the model ${url}: HTTP ${r.status}`)
+      return new Uint8Array(await r.arrayBuffer())
+    })
+    bytesCache.set(url, p)
+    p.catch(() => bytesCache.delete(url))
+  }
+  return p
+}
+
+export async function ortSession(url: string, ep: OrtEp): ReturnType<typeof createSession> {
+  const key = `${ep} ${url}`
+  let s = sessions.get(key)
+  if (!s) {
+    s = modelBytes(url).then((b) => createSession(b, ep))
+    sessions.set(key, s)
+    s.catch(() => sessions.delete(key))
+  }
+  return s
+}
+
+/** The tfjs-executed graph as a Denoiser on the worker's current tfjs backend. */
+export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<OnnxDenoiser> {
+  const key = `${tf.getBackend()} ${shape.join('x')} ${url}`
+  let d = denoisers.get(key)
+  if (!d) {
+    d = createOnnxDenoiser(await modelBytes(url), { name: url.split('/').pop() ?? 'onnx', sampleShape: shape })
+    denoisers.set(key, d)
+  }
+  return d
+}
