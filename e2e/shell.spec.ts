@@ -3,11 +3,15 @@ import { test, expect } from './fixtures'
 test('the shell shows every page; unbuilt pages say so plainly', async ({ page }) => {
   await page.goto('/')
   await expect(page.getByRole('heading', { name: 'Tweedie Playground' })).toBeVisible()
-  for (const id of ['studio', 'manifold', 'toy', 'models']) {
+  const headings: Record<string, string> = { studio: 'Inverse-problem studio', manifold: 'Manifold lab', toy: 'Analytic toy', models: 'Models' }
+  for (const [id, heading] of Object.entries(headings)) {
     await page.getByTestId(`nav-${id}`).click()
     await expect(page).toHaveURL(new RegExp(`#/${id}$`))
-    await expect(page.getByTestId('planned-page')).toContainText('Not built yet')
+    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible()
   }
+  // a page that is not built yet says so
+  await page.getByTestId('nav-studio').click()
+  await expect(page.getByTestId('planned-page')).toContainText('Not built yet')
   await page.getByTestId('nav-diagnostics').click()
   await expect(page.getByRole('heading', { name: 'Diagnostics' })).toBeVisible()
   // the page survives a reload
