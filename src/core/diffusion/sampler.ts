@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Tensor } from '@tensorflow/tfjs-core'
 import { defaultSchedule, timeGrid, type VESchedule } from './schedule'
-import { seedStream } from '../linalg/random'
+import { fillNormal, mulberry32 } from '../linalg/random'
 
 /**
  * What the sampler tells the posterior denoiser about the update it will plug D̃ into. Methods that act on
@@ -66,8 +66,10 @@ export async function sample(denoise: PosteriorDenoiserFn, shape: readonly numbe
   const tau = opts.tau ?? 0.1
   const corrections = opts.corrections ?? 1
   const every = Math.max(1, opts.callbackEvery ?? 1)
-  const nextSeed = seedStream(opts.seed ?? 0)
-  const noise = (): Tensor => tf.randomNormal([...shape], 0, 1, 'float32', nextSeed())
+  // seeded noise: one mulberry32 stream per run (linalg/random.ts), the same numbers on every backend
+  const uniform = mulberry32(opts.seed ?? 0)
+  const size = shape.reduce((a, b) => a * b, 1)
+  const noise = (): Tensor => tf.tensor(fillNormal(new Float32Array(size), uniform), [...shape])
   const check = (): void => { if (opts.signal?.aborted) throw new SamplingAborted() }
 
   let x = tf.tidy(() => {

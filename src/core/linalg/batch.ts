@@ -19,3 +19,8 @@ export function bcast(s: Tensor, rank: number): Tensor {
 export function bscale(s: Tensor, x: Tensor): Tensor {
   return tf.tidy(() => tf.mul(bcast(s, x.rank), x))
 }
+
+/** tf.tidy for a function returning a plain object of tensors (tidy's own type only admits TensorContainer). */
+export function tidyObject<T>(f: () => T): T {
+  return tf.tidy(f as unknown as () => tf.TensorContainer) as unknown as T
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf, useCpu } from '../testing/tf'
-import { mulberry32, normals } from './random'
+import { fillNormal, mulberry32, normals } from './random'
 import { matvec, solve } from './dense'
 import { cg, gmres, type KrylovOperator } from './krylov'
 
@@ -27,6 +27,17 @@ function opFor(cs: Float64Array[], aux = true): { op: KrylovOperator; mats: tf.T
   })
   return { op, mats }
 }
+
+describe('seeded normals', () => {
+  it('fillNormal: mean 0, variance 1, reproducible', () => {
+    const a = fillNormal(new Float32Array(20001), mulberry32(3))
+    const m = a.reduce((s, v) => s + v, 0) / a.length
+    const v = a.reduce((s, x) => s + (x - m) ** 2, 0) / a.length
+    expect(Math.abs(m)).toBeLessThan(0.03)
+    expect(Math.abs(v - 1)).toBeLessThan(0.04)
+    expect(Array.from(fillNormal(new Float32Array(5), mulberry32(3)))).toEqual(Array.from(a.slice(0, 5)))
+  })
+})
 
 describe('batched CG and GMRES', () => {
   it('CG with n iterations matches a direct solve per sample, and aux = the same combination', () => {

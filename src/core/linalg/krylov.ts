@@ -12,7 +12,7 @@
 // to get Jᵀ Aᵀ u without an extra VJP (issue 3; §11 lesson 2).
 import * as tf from '@tensorflow/tfjs-core'
 import type { Tensor } from '@tensorflow/tfjs-core'
-import { bcast, bdot } from './batch'
+import { bcast, bdot, tidyObject } from './batch'
 
 /** Applies C to v ([B, ...]); returns [C v, ...aux] — all new tensors the solver disposes. */
 export type KrylovOperator = (v: Tensor) => Tensor[]
@@ -36,46 +36,52 @@ function axpy(x: Tensor, a: Tensor, p: Tensor): Tensor {
  * Conjugate gradient, x₀ = 0 (so r₀ = b with no operator call, §9.11), exactly `iters` operator applications.
  * Guards per sample (§9.4, §11 lesson 2): a sample stops, keeping its current (best) iterate, when pᵀCp ≤ 0,
  * when α is non-finite, or when the residual norm grows (the first step is always accepted if pᵀCp > 0).
- * Also stops when r = 0 (converged). A stopped sample keeps its iterate and aux sums (selected with tf.where).
+ * Also stops when r = 0 (converged). A stopped sample keeps its iterate and aux sums (α = 0, β = 0). All the
+ * branching is on [B] scalars: full-size tf.where costs ~1 ms on tfjs-wasm (no native broadcastTo), a few µs elsewhere.
  */
 export function cg(apply: KrylovOperator, b: Tensor, iters: number): KrylovResult {
-  const B = b.shape[0]
-  let x = tf.zerosLike(b)
-  let r = tf.clone(b)
-  let p = tf.clone(b)
-  let rr = bdot(r, r)
-  let active = tf.ones([B], 'bool')
+  let x: Tensor | null = null // x₀ = 0
+  let r = b
+  let p = b
+  let rr: Tensor | null = bdot(r, r)
+  let active: Tensor | null = null // [B] float: 1 = iterating, 0 = stopped (bool ops are slow on tfjs-wasm)
   let aux: Tensor[] | null = null
   for (let i = 0; i < iters; i++) {
     const out = apply(p)
     const cp = out[0]
-    const next = tf.tidy(() => {
+    const last = i === iters - 1
+    const rrCur = rr as Tensor
+    const next = tidyObject(() => {
+      const rr = rrCur
       const pcp = bdot(p, cp)
       const alpha = tf.div(rr, pcp)
-      const ok = tf.logicalAnd(tf.logicalAnd(tf.greater(pcp, 0), tf.greater(rr, 0)), tf.isFinite(alpha))
-      const rTry = axpy(r, tf.neg(alpha), cp)
-      const rrTry = bdot(rTry, rTry)
+      // α > 0 and finite ⟺ pᵀCp > 0, rᵀr > 0, no overflow/NaN (rᵀr ≥ 0 always)
+      const ok = tf.logicalAnd(tf.greater(alpha, 0), tf.isFinite(alpha))
+      const alphaOk = tf.where(ok, alpha, tf.zerosLike(alpha))
+      // the residual is needed for the guard (i > 0) or for the next iteration; MMPS(1) needs neither
+      const rTry = i > 0 || !last ? axpy(r, tf.neg(alphaOk), cp) : null
+      const rrTry = rTry ? bdot(rTry, rTry) : null
       // residual guard (§11 lesson 2): reject a step that increases ‖r‖, except the first
-      const grows = i === 0 ? tf.zerosLike(ok) : tf.greater(rrTry, rr)
-      const act = tf.logicalAnd(active, tf.logicalAnd(tf.logicalAnd(ok, tf.logicalNot(grows)), tf.isFinite(rrTry)))
-      // stopped samples are frozen by selection (not by α = 0, which would let NaN·0 through)
-      const sel = (a: Tensor, keep: Tensor): Tensor => tf.where(bcast(act, a.rank), a, keep)
-      const beta = tf.div(rrTry, rr)
-      const xN = sel(axpy(x, alpha, p), x)
-      const rN = sel(rTry, r)
-      const pN = sel(axpy(rTry, beta, p), p)
-      const rrN = sel(rrTry, rr)
-      const auxN = out.slice(1).map((a, j) => {
-        const prev = aux === null ? tf.zerosLike(a) : aux[j]
-        return sel(axpy(prev, alpha, a), prev)
-      })
-      return { xN, rN, pN, rrN, act, auxN }
+      const accept = tf.cast(i === 0 || !rrTry ? ok : tf.logicalAnd(ok, tf.lessEqual(rrTry, rr)), 'float32')
+      const act = active ? tf.mul(active, accept) : accept
+      // per-sample scalars only: a stopped sample gets α = 0 (keeps x, r, aux) and β = 0 (p ← r, finite)
+      const a = tf.mul(alphaOk, act)
+      const xN = x ? axpy(x, a, p) : tf.mul(bcast(a, p.rank), p)
+      const auxN = out.slice(1).map((v, j) => (aux ? axpy(aux[j], a, v) : tf.mul(bcast(a, v.rank), v)))
+      if (last) return { xN, auxN, act, rN: null, pN: null, rrN: null }
+      const beta = tf.where(tf.greater(act, 0), tf.div(rrTry as Tensor, rr), tf.zerosLike(rr))
+      const rN = axpy(r, tf.neg(a), cp)
+      const rrN = bdot(rN, rN)
+      const pN = axpy(rN, beta, p)
+      return { xN, auxN, act, rN, pN, rrN }
     })
-    tf.dispose([x, r, p, rr, active, ...out, ...(aux ?? [])])
-    x = next.xN; r = next.rN; p = next.pN; rr = next.rrN; active = next.act; aux = next.auxN
+    const old: Array<Tensor | null> = [x, r !== b ? r : null, p !== b ? p : null, rrCur, active, ...out, ...(aux ?? [])]
+    tf.dispose(old.filter((t): t is Tensor => t !== null))
+    x = next.xN; aux = next.auxN; active = next.act
+    if (next.rN && next.pN && next.rrN) { r = next.rN; p = next.pN; rr = next.rrN } else { r = b; p = b; rr = null }
   }
-  tf.dispose([r, p, rr, active])
-  return { x, aux: aux ?? [], applications: iters }
+  tf.dispose([rr, active].filter((t): t is Tensor => t !== null))
+  return { x: x ?? tf.zerosLike(b), aux: aux ?? [], applications: iters }
 }
 
 /** ‖v‖ per sample, and v/‖v‖ with [B]'s safe_normalize (norm ≤ 1e-6 → 0 vector, §3.1). */

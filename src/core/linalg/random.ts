@@ -32,3 +32,19 @@ export function normals(n: number, uniform: () => number): Float64Array {
   }
   return out
 }
+
+/**
+ * Fill a Float32Array with standard normals (Box–Muller on mulberry32), in place. Used for the sampler's noise:
+ * faster than tf.randomNormal (whose JS generator dominated the per-step overhead on tfjs-wasm), and the same
+ * numbers on every backend for a given seed. Still CPU-generated and uploaded, as tf.randomNormal is.
+ */
+export function fillNormal(out: Float32Array, uniform: () => number): Float32Array {
+  const n = out.length
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - uniform())) // 1 − u ∈ (0, 1]
+    const t = 6.283185307179586 * uniform()
+    out[i] = r * Math.cos(t)
+    if (i + 1 < n) out[i + 1] = r * Math.sin(t)
+  }
+  return out
+}

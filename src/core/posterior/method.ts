@@ -48,7 +48,8 @@ export function linearizeClamped(den: Denoiser, x: Tensor, sigma: number, clamp:
   if (!clamp) return lin
   const [lo, hi] = clamp
   const denoised = tf.keep(tf.clipByValue(lin.denoised, lo, hi))
-  const mask = tf.keep(tf.tidy(() => tf.cast(tf.logicalAnd(tf.greater(lin.denoised, lo), tf.less(lin.denoised, hi)), 'float32')))
+  // 1 where D was not clipped (equality test: 2 ops; bool logic is slow on tfjs-wasm)
+  const mask = tf.keep(tf.tidy(() => tf.cast(tf.equal(denoised, lin.denoised), 'float32')))
   return {
     denoised,
     vjp: (v) => tf.tidy(() => lin.vjp(tf.mul(v, mask))),
