@@ -1,0 +1,233 @@
+// The studio's run configuration: one serialisable object shared by the page, the URL, the worker and the
+// benchmark. Parsing never throws: out-of-range values are clamped and unknown ones replaced by defaults,
+// each with a message the page shows (issue 6: "clamped or rejected with a visible message").
+import type { MethodName } from '../posterior/method'
+import type { SolverName } from '../linalg/krylov'
+
+export type CorruptionKind = 'random' | 'box' | 'blur' | 'sr' | 'mri'
+export type JacobianChoice = 'exact' | 'fd'
+export type StudioSampler = 'ddpm' | 'ddim'
+
+export interface Corruption {
+  kind: CorruptionKind
+  /** random: fraction of pixels deleted. */
+  missing: number
+  /** box: side in pixels; top/left of the box (−1 = random from the seed, 16-px-margin rule scaled). */
+  box: number
+  top: number
+  left: number
+  /** blur: kernel size and intensity (§7, [MB]); the kernel comes from the seed. */
+  kernel: number
+  intensity: number
+  /** sr: down-sampling factor. */
+  factor: 2 | 4
+  /** mri: acceleration R. */
+  accel: number
+}
+
+export interface MethodSpec {
+  name: MethodName
+  solver: SolverName
+  iters: number
+}
+
+export interface StudioConfig {
+  model: string
+  image: string
+  corruption: Corruption
+  sigmaY: number
+  methods: MethodSpec[]
+  steps: number
+  sampler: StudioSampler
+  seed: number
+  samples: number
+  jacobian: JacobianChoice
+}
+
+export const METHOD_DEFAULTS: Record<MethodName, MethodSpec> = {
+  dps: { name: 'dps', solver: 'cg', iters: 0 },
+  pigdm: { name: 'pigdm', solver: 'gmres', iters: 5 },
+  tmpd: { name: 'tmpd', solver: 'gmres', iters: 5 },
+  diffpir: { name: 'diffpir', solver: 'gmres', iters: 5 },
+  mmps: { name: 'mmps', solver: 'cg', iters: 1 },
+}
+
+export const DEFAULT_CORRUPTION: Corruption = { kind: 'box', missing: 0.75, box: 16, top: -1, left: -1, kernel: 9, intensity: 0.5, factor: 4, accel: 4 }
+
+export const DEFAULT_CONFIG: StudioConfig = {
+  model: 'cifar10-unet',
+  image: 'demo/cifar/chelsea.png',
+  corruption: DEFAULT_CORRUPTION,
+  sigmaY: 0.02,
+  methods: [METHOD_DEFAULTS.dps, METHOD_DEFAULTS.pigdm, { ...METHOD_DEFAULTS.mmps, iters: 3 }],
+  steps: 32,
+  sampler: 'ddpm',
+  seed: 0,
+  samples: 2,
+  jacobian: 'exact',
+}
+
+/** §7 tasks at 32×32 (§11 lessons 3–4: σ_y in [−2, 2] units, 75 % missing), plus [B]'s literal settings. */
+export interface StudioPreset {
+  label: string
+  patch: Partial<Omit<StudioConfig, 'corruption'>> & { corruption: Partial<Corruption> }
+}
+
+export const STUDIO_PRESETS: Record<string, StudioPreset> = {
+  box: { label: 'Box inpainting 16×16, σ_y = 0.02', patch: { corruption: { kind: 'box', box: 16 }, sigmaY: 0.02 } },
+  random: { label: 'Random inpainting 75 % missing, σ_y = 1e-3', patch: { corruption: { kind: 'random', missing: 0.75 }, sigmaY: 1e-3 } },
+  blur: { label: 'Motion blur (intensity 0.5), σ_y = 0.2', patch: { corruption: { kind: 'blur', kernel: 9, intensity: 0.5 }, sigmaY: 0.2 } },
+  sr: { label: 'Super-resolution ×4, σ_y = 0.2', patch: { corruption: { kind: 'sr', factor: 4 }, sigmaY: 0.2 } },
+  'b-box': { label: "[B]'s box setting: σ_y = 2 (noise-dominated at 32×32)", patch: { corruption: { kind: 'box', box: 16 }, sigmaY: 2 } },
+  'b-random': { label: "[B]'s random setting: 98 % missing, σ_y = 0.02", patch: { corruption: { kind: 'random', missing: 0.98 }, sigmaY: 0.02 } },
+  mri4: { label: 'MRI ×4 (R = 4), σ_y = 0.01', patch: { model: 'mri-unet', image: 'demo/mri/colin27-z065mm.png', corruption: { kind: 'mri', accel: 4 }, sigmaY: 0.01 } },
+  mri8: { label: 'MRI ×8 (R = 8), σ_y = 0.01', patch: { model: 'mri-unet', image: 'demo/mri/colin27-z065mm.png', corruption: { kind: 'mri', accel: 8 }, sigmaY: 0.01 } },
+}
+
+export function applyPreset(c: StudioConfig, key: string): StudioConfig {
+  const p = STUDIO_PRESETS[key]
+  if (!p) return c
+  return { ...c, ...p.patch, corruption: { ...c.corruption, ...p.patch.corruption } }
+}
+
+const METHOD_NAMES: MethodName[] = ['dps', 'pigdm', 'tmpd', 'diffpir', 'mmps']
+const KINDS: CorruptionKind[] = ['random', 'box', 'blur', 'sr', 'mri']
+
+interface Range { min: number; max: number; int?: boolean }
+const RANGES = {
+  sigmaY: { min: 1e-4, max: 4 },
+  steps: { min: 2, max: 1000, int: true },
+  seed: { min: 0, max: 2 ** 31 - 1, int: true },
+  samples: { min: 1, max: 16, int: true },
+  missing: { min: 0.01, max: 0.99 },
+  box: { min: 2, max: 64, int: true },
+  top: { min: -1, max: 63, int: true },
+  left: { min: -1, max: 63, int: true },
+  kernel: { min: 3, max: 31, int: true },
+  intensity: { min: 0, max: 1 },
+  accel: { min: 1, max: 16 },
+  iters: { min: 1, max: 32, int: true },
+} satisfies Record<string, Range>
+
+export interface ParseResult {
+  config: StudioConfig
+  messages: string[]
+}
+
+function number(q: URLSearchParams, key: keyof typeof RANGES, fallback: number, messages: string[]): number {
+  const raw = q.get(key)
+  if (raw === null || raw === '') return fallback
+  const r: Range = RANGES[key]
+  const v = Number(raw)
+  if (!Number.isFinite(v)) {
+    messages.push(`${key}=${raw} is not a number; using ${fallback}.`)
+    return fallback
+  }
+  let out = r.int ? Math.round(v) : v
+  if (out < r.min || out > r.max) {
+    out = Math.min(r.max, Math.max(r.min, out))
+    messages.push(`${key}=${raw} is out of range [${r.min}, ${r.max}]; clamped to ${out}.`)
+  } else if (r.int && out !== v) {
+    messages.push(`${key}=${raw} must be an integer; using ${out}.`)
+  }
+  return out
+}
+
+/** Methods as `mmps:cg:3,dps,pigdm:gmres:5`. */
+function parseMethods(raw: string | null, messages: string[]): MethodSpec[] {
+  if (raw === null || raw === '') return DEFAULT_CONFIG.methods
+  const out: MethodSpec[] = []
+  for (const part of raw.split(',')) {
+    const [name = '', solver, iters] = part.split(':')
+    if (!(METHOD_NAMES as string[]).includes(name)) {
+      messages.push(`Unknown method "${name}" ignored; methods are ${METHOD_NAMES.join(', ')}.`)
+      continue
+    }
+    const base = METHOD_DEFAULTS[name as MethodName]
+    const spec = { ...base }
+    if (solver !== undefined) {
+      if (solver === 'cg' || solver === 'gmres') spec.solver = solver
+      else messages.push(`Unknown solver "${solver}" for ${name}; using ${base.solver}.`)
+    }
+    if (iters !== undefined && name !== 'dps') {
+      const q = new URLSearchParams({ iters })
+      spec.iters = number(q, 'iters', base.iters, messages)
+    }
+    if (out.some((m) => m.name === spec.name && m.solver === spec.solver && m.iters === spec.iters)) continue
+    out.push(spec)
+  }
+  if (out.length === 0) {
+    messages.push('No valid method in the URL; using the defaults.')
+    return DEFAULT_CONFIG.methods
+  }
+  return out.slice(0, 8)
+}
+
+export function formatMethods(ms: readonly MethodSpec[]): string {
+  return ms.map((m) => (m.name === 'dps' ? 'dps' : `${m.name}:${m.solver}:${m.iters}`)).join(',')
+}
+
+export function parseStudioParams(search: string, models: readonly string[]): ParseResult {
+  const q = new URLSearchParams(search)
+  const messages: string[] = []
+  const d = DEFAULT_CONFIG
+  const model = q.get('model') ?? d.model
+  const modelOk = models.length === 0 || models.includes(model)
+  if (!modelOk) messages.push(`Unknown model "${model}"; using ${models[0] ?? d.model}.`)
+  const kindRaw = q.get('task') ?? d.corruption.kind
+  const kind = (KINDS as string[]).includes(kindRaw) ? (kindRaw as CorruptionKind) : d.corruption.kind
+  if (kind !== kindRaw) messages.push(`Unknown corruption "${kindRaw}"; using ${kind}.`)
+  const factorRaw = q.get('factor')
+  const factor = factorRaw === null ? d.corruption.factor : factorRaw === '2' ? 2 : 4
+  if (factorRaw !== null && factorRaw !== '2' && factorRaw !== '4') messages.push(`factor=${factorRaw} must be 2 or 4; using 4.`)
+  const samplerRaw = q.get('sampler') ?? d.sampler
+  const sampler = samplerRaw === 'ddim' ? 'ddim' : 'ddpm'
+  if (samplerRaw !== sampler) messages.push(`Unknown sampler "${samplerRaw}"; using ddpm.`)
+  const jacRaw = q.get('jacobian') ?? d.jacobian
+  const jacobian = jacRaw === 'fd' ? 'fd' : 'exact'
+  if (jacRaw !== jacobian) messages.push(`Unknown Jacobian mode "${jacRaw}"; using exact.`)
+  const image = q.get('image') ?? d.image
+  const imageOk = /^(demo\/[a-z0-9]+\/[\w.-]+\.png|upload|sample)$/i.test(image)
+  if (!imageOk) messages.push(`The image "${image}" is not a demo image, "upload" or "sample"; using the default.`)
+  const config: StudioConfig = {
+    model: modelOk ? model : (models[0] ?? d.model),
+    image: imageOk ? image : d.image,
+    corruption: {
+      kind,
+      missing: number(q, 'missing', d.corruption.missing, messages),
+      box: number(q, 'box', d.corruption.box, messages),
+      top: number(q, 'top', d.corruption.top, messages),
+      left: number(q, 'left', d.corruption.left, messages),
+      kernel: number(q, 'kernel', d.corruption.kernel, messages),
+      intensity: number(q, 'intensity', d.corruption.intensity, messages),
+      factor,
+      accel: number(q, 'accel', d.corruption.accel, messages),
+    },
+    sigmaY: number(q, 'sigmaY', d.sigmaY, messages),
+    methods: parseMethods(q.get('methods'), messages),
+    steps: number(q, 'steps', d.steps, messages),
+    sampler,
+    seed: number(q, 'seed', d.seed, messages),
+    samples: number(q, 'samples', d.samples, messages),
+    jacobian,
+  }
+  return { config, messages }
+}
+
+export function studioParams(c: StudioConfig): URLSearchParams {
+  const k = c.corruption
+  const q = new URLSearchParams({ model: c.model, image: c.image, task: k.kind })
+  if (k.kind === 'random') q.set('missing', String(k.missing))
+  if (k.kind === 'box') { q.set('box', String(k.box)); q.set('top', String(k.top)); q.set('left', String(k.left)) }
+  if (k.kind === 'blur') { q.set('kernel', String(k.kernel)); q.set('intensity', String(k.intensity)) }
+  if (k.kind === 'sr') q.set('factor', String(k.factor))
+  if (k.kind === 'mri') q.set('accel', String(k.accel))
+  q.set('sigmaY', String(c.sigmaY))
+  q.set('methods', formatMethods(c.methods))
+  q.set('steps', String(c.steps))
+  q.set('sampler', c.sampler)
+  q.set('seed', String(c.seed))
+  q.set('samples', String(c.samples))
+  q.set('jacobian', c.jacobian)
+  return q
+}
