@@ -1,5 +1,5 @@
 // The toy experiment (algorithms.md §6.1, compare.py) and the helix illustration (§6.2), as async drivers
-// that the CLI and the compute worker share. `checkpoint` is awaited often (throttled to every ~25 ms): the
+// that the CLI and the compute worker share. `checkpoint` is awaited often (throttled to every ~40 ms): the
 // worker uses it to throw on cancel and to let messages in; the CLI passes nothing.
 //
 // Per seed, in compare.py's order: manifold centres → W → y → prior samples → Σ_x → true posterior by
@@ -93,7 +93,7 @@ export function seedStream(seed: number, salt = 0): () => number {
   return mulberry32((h ^ (h >>> 15)) >>> 0)
 }
 
-function throttle(checkpoint: (() => Promise<void>) | undefined, ms = 25): () => Promise<void> {
+function throttle(checkpoint: (() => Promise<void>) | undefined, ms = 40): () => Promise<void> {
   if (!checkpoint) return () => Promise.resolve()
   let last = Date.now()
   return async () => {
