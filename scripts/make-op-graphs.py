@@ -226,6 +226,38 @@ save('Upsample_opset9', [N('Upsample', ['x', 'sc'], ['out'], mode='nearest')], [
      {'sc': np.array([1, 1, 2, 3], np.float32)}, opset=9)
 
 
+# ---------------------------------------------------------------- the rest of the registry
+for op, kind in [('Tan', 'unit'), ('Selu', 'randn'), ('HardSwish', 'randn'), ('Softsign', 'randn')]:
+    save(op, [N(op, ['x'], ['out'])], [('x', ['N', 3, 4], kind, [2, 3, 4])], ['out'])
+save('Mish', [N('Mish', ['x'], ['out'])], [('x', ['N', 3, 4], 'randn', [2, 3, 4])], ['out'], opset=18, check=False)
+for op in ['Sign', 'Floor', 'Ceil', 'Round']:
+    # piecewise constant: forward parity only (its derivative is 0 almost everywhere)
+    save(op, [N('Mul', ['x', 'k'], ['a']), N(op, ['a'], ['out'])], [('x', ['N', 3, 4], 'randn', [2, 3, 4])], ['out'],
+         {'k': np.array(3.0, np.float32)}, grad=False)
+save('Compare_logic', [N('Greater', ['x', 'a'], ['g']), N('Less', ['x', 'b'], ['l']), N('And', ['g', 'l'], ['band']),
+                       N('GreaterOrEqual', ['x', 'b'], ['ge']), N('LessOrEqual', ['x', 'a'], ['le']), N('Or', ['ge', 'le'], ['bor']),
+                       N('Xor', ['band', 'bor'], ['bx']), N('Not', ['bx'], ['nb']), N('Neg', ['x'], ['nx']),
+                       N('Where', ['nb', 'x', 'nx'], ['w']), N('IsNaN', ['x'], ['isn']), N('Where', ['isn', 'nx', 'w'], ['out'])],
+     [('x', ['N', 3, 4], 'randn', [2, 3, 4])], ['out'], {'a': np.array(-0.5, np.float32), 'b': np.array(0.5, np.float32)},
+     grad=False, check=False)
+save('Sum_Mean_variadic', [N('Sum', ['x', 'c', 'x'], ['s']), N('Mean', ['s', 'x', 'd'], ['out'])], [X4], ['out'],
+     {'c': f32(5), 'd': f32(3, 1, 1)})
+save('Tile', [N('Tile', ['x', 'r'], ['out'])], [('x', ['N', 2, 3], 'randn', [2, 2, 3])], ['out'], {'r': i64([1, 2, 3])})
+save('Size', [N('Size', ['x'], ['n']), N('Cast', ['n'], ['nf'], to=F), N('Mul', ['x', 'nf'], ['out'])], [X4], ['out'])
+save('LogSoftmax', [N('LogSoftmax', ['x'], ['out'], axis=1)], [X4], ['out'])
+save('Softmax_opset11', [N('Softmax', ['x'], ['out'], axis=1)], [X4], ['out'], opset=11)
+for op in ['ReduceMin', 'ReduceProd', 'ReduceSumSquare', 'ReduceL2', 'ReduceLogSumExp']:
+    save(op, [N(op, ['x'], ['out'], axes=[2], keepdims=1)], [('x', ['N', 3, 4, 5], 'positive', [2, 3, 4, 5])], ['out'])
+save('AveragePool', [N('AveragePool', ['x'], ['out'], kernel_shape=[2, 2], strides=[2, 2])],
+     [('x', ['N', 3, 6, 6], 'randn', [2, 3, 6, 6])], ['out'])
+save('AveragePool_pads', [N('AveragePool', ['x'], ['out'], kernel_shape=[3, 3], pads=[1, 1, 1, 1], count_include_pad=1)],
+     [('x', ['N', 3, 5, 5], 'randn', [2, 3, 5, 5])], ['out'])
+save('MaxPool', [N('MaxPool', ['x'], ['out'], kernel_shape=[2, 2], strides=[2, 2])],
+     [('x', ['N', 3, 6, 6], 'randn', [2, 3, 6, 6])], ['out'])
+save('GlobalAveragePool', [N('GlobalAveragePool', ['x'], ['out'])], [X4], ['out'])
+save('GlobalMaxPool', [N('GlobalMaxPool', ['x'], ['out'])], [X4], ['out'])
+
+
 # ---------------------------------------------------------------- a self-attention block as torch exports it
 # x [N,C,H,W] -> [N,C,HW] -> [N,HW,C]; q,k,v = MatMul with weights; softmax(q k^T / sqrt(C)) v; back to NCHW; + x
 save('Attention_block', [

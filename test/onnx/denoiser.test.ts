@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { checkModel, createOnnxDenoiser, type ReferenceRun, validateDenoiser } from '../../src/engines/onnx/diff'
+import { checkModel, createOnnxDenoiser, recordVjp, type ReferenceRun, validateDenoiser } from '../../src/engines/onnx/diff'
 import { maxAbsDiff, ortSession, randn, rng } from './helpers'
 
 const FIX = join(__dirname, '..', 'fixtures', 'onnx-ops')
@@ -79,6 +79,33 @@ describe('tiny EDM denoiser', () => {
     expect(tf.memory().numTensors).toBe(before)
     x.dispose()
     v.dispose()
+    d.dispose()
+  })
+
+  test('recordVjp inside an active gradient tape falls back to tf.grad (same VJP)', async () => {
+    const d = createOnnxDenoiser(bytes, { sampleShape: [3, 8, 8] })
+    const r = rng(5)
+    const x = tf.tensor(randn(r, 192), [1, 3, 8, 8])
+    const v = tf.tensor(randn(r, 192), [1, 3, 8, 8])
+    const s = tf.fill([1], 0.4)
+    const f = (xx: tf.Tensor): tf.Tensor => d.graph.run({ x: xx, sigma: s })[0] as tf.Tensor
+    const main = recordVjp(f, x)
+    expect(main.reusesForward).toBe(true)
+    const g1 = main.vjp(v)
+    let g2: tf.Tensor | null = null
+    let reuses: boolean | null = null
+    // inside tf.grad's forward pass a tape is active: recordVjp must not hijack it
+    const outer = tf.grad((z: tf.Tensor) => {
+      const rec = recordVjp(f, x)
+      reuses = rec.reusesForward
+      g2 = tf.keep(rec.vjp(v))
+      rec.dispose()
+      return tf.sum(tf.square(z))
+    })(x)
+    expect(reuses).toBe(false)
+    expect(maxAbsDiff(await g1.data(), await (g2 as unknown as tf.Tensor).data())).toBeLessThan(1e-5)
+    expect(maxAbsDiff(await outer.data(), await tf.mul(x, 2).data())).toBeLessThan(1e-6)
+    main.dispose()
     d.dispose()
   })
 

@@ -23,7 +23,7 @@ const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as
 
 // Ops with kinks: a finite-difference step that straddles a kink is off by O(1) for that element, so use a
 // small step there; smooth graphs use a larger step (less float32 round-off in the difference).
-const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'Clip', 'Max', 'Min', 'ReduceMax', 'Elu'])
+const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
 
 const results: Record<string, { parity: number; gradcheck: number | null }> = {}
 

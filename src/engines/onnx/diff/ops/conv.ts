@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
 import { conv2dFast, conv2dTransposeFast, type ConvFilter, type Pads4, rotateFilter } from './convfast'
-import { toNCHW, toNHWC } from './util'
+import { gatherHost, toNCHW, toNHWC } from './util'
 
 /** Insert (d-1) zeros between taps along axis `axis` of a kernel. */
 function dilateAxis(w: tf.Tensor, axis: number, d: number): tf.Tensor {
@@ -225,8 +225,19 @@ function pool(kind: 'avg' | 'max') {
     }
     const win: [number, number] = [k[0] ?? 1, k[1] ?? 1]
     const st: [number, number] = [s[0] ?? 1, s[1] ?? 1]
-    const y = kind === 'avg' ? tf.avgPool(xh, win, st, 'valid') : tf.maxPool(xh, win, st, 'valid')
-    return toNCHW(y)
+    if (kind === 'avg') return toNCHW(tf.avgPool(xh, win, st, 'valid'))
+    // max: the max over the k·k strided views (gradient through tfjs's Max reduction). tfjs-wasm's MaxPool
+    // gradient is wrong for windows whose values are all negative.
+    const [, hp, wp] = xh.shape
+    const oh = Math.floor((hp - win[0]) / st[0]) + 1
+    const ow = Math.floor((wp - win[1]) / st[1]) + 1
+    const views: tf.Tensor[] = []
+    for (let a = 0; a < win[0]; a++) {
+      const rows = Array.from({ length: oh }, (_, i) => a + i * st[0])
+      const byRow = gatherHost(xh, rows, 1)
+      for (let b = 0; b < win[1]; b++) views.push(gatherHost(byRow, Array.from({ length: ow }, (_, j) => b + j * st[1]), 2))
+    }
+    return toNCHW(tf.max(tf.stack(views, 0), 0))
   }
 }
 
