@@ -3,7 +3,7 @@ import type { TfjsBackend, ProbeResult } from '../engines/tfjs/backends'
 import type { Progress } from './jobs'
 import type { ManifoldApi } from './manifoldApi'
 import type { ModelsApi } from './modelsApi'
-import type { ToyApi } from './toyApi'
+import type { StudioApi } from './studioApi'
 
 export type { Progress, TfjsBackend, ProbeResult }
 
@@ -71,4 +71,4 @@ export interface ShellApi {
  * The whole worker API: one interface per feature, each implemented in its own module under src/workers/
  * and spread into the object compute.worker.ts exposes. A feature adds its interface here with one `&` term.
  */
-export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & ToyApi
+export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & StudioApi

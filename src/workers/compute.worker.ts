@@ -6,7 +6,7 @@ import type { BackendStatus, ComputeApi, ShellApi } from './api'
 import { jobs, setBackendReady, tf } from './runtime'
 import { manifoldApi } from './manifoldWorker'
 import { modelsApi } from './modelsWorker'
-import { toyApi } from './toyWorker'
+import { studioApi } from './studioWorker'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
@@ -102,5 +102,5 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...toyApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi }
 Comlink.expose(api)

@@ -33,7 +33,7 @@ export function posteriorDenoiser(name: MethodName, problem: PosteriorProblem, o
   const method = methods[name]
   const total = { forward: 0, vjp: 0, calls: 0 }
   const fn: PosteriorDenoiserFn = (x: Tensor, ctx) => {
-    const before = problem.denoiser.cost
+    const before = { ...problem.denoiser.cost } // a snapshot: some denoisers expose a live counter object
     const out = method.guided(problem, x, ctx, opts)
     const d = costDelta(problem.denoiser.cost, before)
     total.forward += d.forward; total.vjp += d.vjp; total.calls++

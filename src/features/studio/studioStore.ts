@@ -1,0 +1,131 @@
+// Studio page state. The configuration lives in the URL (shareable); results stream in from the worker.
+import { create } from 'zustand'
+import { computeWorker, newJobId, proxy } from '../../workers/client'
+import type { MethodResult, MethodSnapshot, StudioObservation } from '../../workers/studioApi'
+import { DEFAULT_CONFIG, applyPreset, parseStudioParams, studioParams, type StudioConfig } from '../../core/studio/config'
+import { SHIPPED_MODELS, DEMO_IMAGES } from '../../app/models'
+import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
+
+interface StudioState {
+  config: StudioConfig
+  urlMessages: string[]
+  image?: ImageData3
+  imageError?: string
+  observation?: StudioObservation
+  snapshots: Record<number, MethodSnapshot>
+  results: Record<number, MethodResult>
+  jobId?: string
+  runError?: string
+  backend?: string
+  /** The config the shown results belong to. */
+  ranConfig?: StudioConfig
+  init(): Promise<void>
+  update(patch: Partial<StudioConfig>): void
+  preset(key: string): void
+  loadImage(source: string | File): Promise<void>
+  run(): Promise<void>
+  cancel(): Promise<void>
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+const modelIds = SHIPPED_MODELS.map((m) => m.id)
+
+function writeUrl(c: StudioConfig): void {
+  const url = new URL(window.location.href)
+  const q = studioParams(c)
+  const backend = url.searchParams.get('backend') // the shell's parameter stays
+  if (backend !== null) q.set('backend', backend)
+  url.search = `?${q.toString()}`
+  window.history.replaceState(null, '', url)
+}
+
+export function modelOf(c: StudioConfig) {
+  return SHIPPED_MODELS.find((m) => m.id === c.model)
+}
+
+export const useStudio = create<StudioState>((set, get) => ({
+  config: DEFAULT_CONFIG,
+  urlMessages: [],
+  snapshots: {},
+  results: {},
+  async init() {
+    const { config, messages } = parseStudioParams(window.location.search, modelIds)
+    set({ config, urlMessages: messages })
+    writeUrl(config)
+    await get().loadImage(config.image === 'upload' || config.image === 'sample' ? (DEMO_IMAGES[modelOf(config)?.demoKind ?? 'cifar'][0] ?? '') : config.image)
+  },
+  update(patch) {
+    const prev = get().config
+    let config = { ...prev, ...patch }
+    const m = modelOf(config)
+    // a model change brings that model's demo images and a compatible task
+    if (patch.model && patch.model !== prev.model && m) {
+      const kind = m.demoKind === 'mri' ? 'mri' : prev.corruption.kind === 'mri' ? 'box' : prev.corruption.kind
+      config = { ...config, image: DEMO_IMAGES[m.demoKind][0] ?? config.image, corruption: { ...config.corruption, kind } }
+      set({ config })
+      writeUrl(config)
+      void get().loadImage(config.image)
+      return
+    }
+    set({ config })
+    writeUrl(config)
+  },
+  preset(key) {
+    const prev = get().config
+    const config = applyPreset(prev, key)
+    set({ config })
+    writeUrl(config)
+    if (config.image !== prev.image || config.model !== prev.model) void get().loadImage(config.image)
+  },
+  async loadImage(source) {
+    const m = modelOf(get().config)
+    if (!m) {
+      set({ imageError: `No model "${get().config.model}" is bundled with this build.` })
+      return
+    }
+    const { channels, height, width } = m.card.input
+    try {
+      let blob: Blob
+      if (typeof source === 'string') {
+        const res = await fetch(source)
+        if (!res.ok) throw new ImageInputError(`could not load ${source} (HTTP ${res.status})`)
+        blob = await res.blob()
+      } else {
+        if (source.size > 20e6) throw new ImageInputError(`${source.name} is ${(source.size / 1e6).toFixed(0)} MB; use an image under 20 MB.`)
+        blob = source
+      }
+      const image = await decodeImage(blob, channels, height, width)
+      const name = typeof source === 'string' ? source : 'upload'
+      set({ image, imageError: undefined, config: { ...get().config, image: name }, observation: undefined, snapshots: {}, results: {} })
+      writeUrl(get().config)
+    } catch (e) {
+      set({ imageError: `Image not used: ${errText(e)}` })
+    }
+  },
+  async run() {
+    const { config, image, jobId } = get()
+    const m = modelOf(config)
+    if (jobId || !image || !m) return
+    const id = newJobId('studio')
+    set({ jobId: id, runError: undefined, observation: undefined, snapshots: {}, results: {}, ranConfig: config })
+    try {
+      const r = await computeWorker().runStudio(
+        id,
+        { config, onnxUrl: m.onnxUrl, image: image.data, shape: [image.c, image.h, image.w] },
+        proxy((o: StudioObservation) => set({ observation: o })),
+        proxy((s: MethodSnapshot) => set({ snapshots: { ...get().snapshots, [s.method]: s } })),
+        proxy((r: MethodResult) => set({ results: { ...get().results, [r.method]: r } })),
+      )
+      set({ backend: r.backend })
+    } catch (e) {
+      const msg = errText(e)
+      set({ runError: /cancelled/.test(msg) ? 'Run cancelled.' : `The run failed: ${msg}` })
+    } finally {
+      set({ jobId: undefined })
+    }
+  },
+  async cancel() {
+    const id = get().jobId
+    if (id) await computeWorker().cancel(id)
+  },
+}))

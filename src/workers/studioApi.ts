@@ -1,0 +1,23 @@
+// The inverse-problem studio's part of the worker API.
+import type { StudioConfig } from '../core/studio/config'
+import type { MethodResult, MethodSnapshot, StudioObservation } from '../core/studio/run'
+
+export type { MethodResult, MethodSnapshot, StudioObservation, StudioConfig }
+
+export interface StudioRequest {
+  config: StudioConfig
+  onnxUrl: string
+  /** The clean image, C×H×W in [−2, 2]. */
+  image: Float32Array
+  shape: [number, number, number]
+}
+
+export interface StudioApi {
+  runStudio(
+    jobId: string,
+    req: StudioRequest,
+    onObservation: (o: StudioObservation) => void,
+    onSnapshot: (s: MethodSnapshot) => void,
+    onMethodDone: (r: MethodResult) => void,
+  ): Promise<{ backend: string }>
+}

@@ -1,0 +1,34 @@
+// Worker side of the studio: the ONNX denoiser executed by tfjs (exact VJPs, or finite differences when the
+// run asks), every method on one problem, snapshots streamed to the page.
+import { backendReady, jobs, tf } from './runtime'
+import type { StudioApi } from './studioApi'
+import { onnxDenoiser } from './onnxModels'
+import { runStudio } from '../core/studio/run'
+import { yieldToEvents } from './jobs'
+
+export const studioApi: StudioApi = {
+  async runStudio(jobId, req, onObservation, onSnapshot, onMethodDone) {
+    await backendReady
+    const [c, h, w] = req.shape
+    if (req.image.length !== c * h * w) throw new Error(`the image has ${req.image.length} values; the model needs ${c}×${h}×${w}`)
+    const den = await onnxDenoiser(req.onnxUrl, req.shape)
+    // fold the graph's constants for this batch size outside the job (cached tensors are not a leak)
+    tf.tidy(() => den.denoise(tf.zeros([req.config.samples, c, h, w]), 1)).dispose()
+    const x0 = tf.zeros([req.config.samples, c, h, w])
+    const lin = den.linearize(x0, 1)
+    tf.dispose([lin.vjp(lin.denoised), x0])
+    lin.dispose()
+    await jobs.run(jobId, (signal) =>
+      runStudio(den, req.image, req.shape, req.config, {
+        signal,
+        onObservation,
+        onSnapshot: async (s) => {
+          onSnapshot(s)
+          await yieldToEvents()
+        },
+        onMethodDone,
+      }),
+    )
+    return { backend: tf.getBackend() }
+  },
+}
