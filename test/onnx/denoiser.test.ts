@@ -128,6 +128,23 @@ describe('tiny EDM denoiser', () => {
     d.dispose()
   })
 
+  test('many input shapes: old plans are evicted, everything is released on dispose', async () => {
+    const before = tf.memory().numTensors
+    const d = createOnnxDenoiser(bytes, { sampleShape: [3, 8, 8] })
+    const ref = await reference(bytes)
+    for (let b = 1; b <= 10; b++) {
+      const data = randn(rng(b), b * 192)
+      const x = tf.tensor(data, [b, 3, 8, 8])
+      const y = d.denoise(x, 0.9)
+      const want = await ref({ x: { data, shape: [b, 3, 8, 8] }, sigma: { data: new Float32Array(b).fill(0.9), shape: [b] } })
+      expect(maxAbsDiff(await y.data(), want)).toBeLessThanOrEqual(1e-4)
+      x.dispose()
+      y.dispose()
+    }
+    d.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
   test('wasm backend: parity and gradcheck', async () => {
     await tf.setBackend('wasm')
     try {

@@ -40,9 +40,15 @@ export function describeUnsupported(u: UnsupportedOp): string {
 
 export class OnnxGraphError extends Error {}
 
+/** A folded constant: kept as a tensor on the backend; read back to the host only when an op needs its values
+ * (shape arguments, indices) — weight-only arithmetic is never read back (a sync read is slow on GPU backends). */
+interface FoldedConst {
+  readonly tensor: tf.Tensor
+  host: HostTensor | null
+}
+
 interface Plan {
-  readonly consts: Map<string, HostTensor>
-  readonly constTensors: Map<string, tf.Tensor>
+  readonly consts: Map<string, FoldedConst>
   readonly derived: Map<string, tf.Tensor>
   readonly steps: NodeIR[]
 }
@@ -114,7 +120,8 @@ export class OnnxGraph {
     let plan = this.plans.get(key)
     const planning = !plan
     if (!plan) {
-      plan = { consts: new Map(), constTensors: new Map(), derived: new Map(), steps: [] }
+      plan = { consts: new Map(), derived: new Map(), steps: [] }
+      this.evictPlans()
       this.plans.set(key, plan)
     }
     const p = plan
@@ -137,7 +144,7 @@ export class OnnxGraph {
         if (!fn) throw new OnnxGraphError(`unsupported op ${node.opType}`)
         const args = node.inputs.map((name) => (name === '' ? null : this.arg(name, values, p)))
         const ctx = this.ctx(node, args, p)
-        const isConst = planning && (SHAPE_ONLY.has(node.opType) || args.every((a) => a === null || a.host !== null))
+        const isConst = planning && (SHAPE_ONLY.has(node.opType) || args.every((a) => a === null || a.isConst))
         let outs: tf.Tensor[]
         try {
           outs = tf.tidy(() => {
@@ -147,17 +154,16 @@ export class OnnxGraph {
         } catch (err) {
           throw new OnnxGraphError(`node ${node.name} (${node.opType}): ${err instanceof Error ? err.message : String(err)}`)
         }
-        const argTensors = new Set(args.map((a) => (a && a.host === null ? a.tensor() : null)))
+        const argTensors = new Set(args.map((a) => (a && !a.isConst ? a.tensor() : null)))
         node.outputs.forEach((name, j) => {
           let t = outs[j]
           if (!name || !t) {
             t?.dispose()
             return
           }
-          if (argTensors.has(t)) t = tf.clone(t) // never alias an input
+          if (argTensors.has(t) || (isConst && args.some((a) => a !== null && a.isConst && a.tensor() === t))) t = tf.clone(t) // never alias an input
           if (isConst) {
-            p.consts.set(name, toHost(t))
-            t.dispose()
+            p.consts.set(name, { tensor: tf.keep(t), host: null })
           } else {
             values.set(name, t)
           }
@@ -180,43 +186,74 @@ export class OnnxGraph {
           values.delete(name)
           return feedSet.has(t) ? tf.clone(t) : t
         }
-        const h = p.consts.get(name) ?? this.model.initializers.get(name)
+        const folded = p.consts.get(name)
+        if (folded) return tf.clone(folded.tensor)
+        const h = this.model.initializers.get(name)
         if (h) return hostToTensor(h)
         throw new OnnxGraphError(`output ${name} was not produced`)
       })
     } catch (err) {
-      if (planning) this.plans.delete(key)
+      if (planning) {
+        this.disposePlan(p)
+        this.plans.delete(key)
+      }
       throw err
     } finally {
       for (const t of values.values()) if (!feedSet.has(t)) t.dispose()
     }
   }
 
-  private constTensor(name: string, h: HostTensor, p: Plan): tf.Tensor {
-    const isInit = this.model.initializers.has(name)
-    const cache = isInit ? this.initTensors : p.constTensors
-    let t = cache.get(name)
+  private initTensor(name: string, h: HostTensor): tf.Tensor {
+    let t = this.initTensors.get(name)
     if (!t) {
       t = tf.keep(hostToTensor(h))
-      cache.set(name, t)
+      this.initTensors.set(name, t)
     }
     return t
   }
 
   private arg(name: string, values: Map<string, tf.Tensor>, p: Plan): Arg {
+    const dt = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
     const t = values.get(name)
     if (t) {
-      return { name, shape: t.shape, dtype: t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32', host: null, tensor: () => t, values: () => Array.from(t.dataSync() as ArrayLike<number>) }
+      return { name, shape: t.shape, dtype: dt(t), isConst: false, host: null, tensor: () => t, values: () => Array.from(t.dataSync() as ArrayLike<number>) }
     }
-    const h = p.consts.get(name) ?? this.model.initializers.get(name)
+    const folded = p.consts.get(name)
+    if (folded) {
+      const host = (): HostTensor => {
+        if (!folded.host) folded.host = toHost(folded.tensor)
+        return folded.host
+      }
+      return {
+        name, shape: folded.tensor.shape, dtype: dt(folded.tensor), isConst: true,
+        get host() { return host() },
+        tensor: () => folded.tensor,
+        values: () => Array.from(host().data),
+      }
+    }
+    const h = this.model.initializers.get(name)
     if (!h) throw new OnnxGraphError(`value ${name} is used before it is produced (graph not topologically sorted?)`)
-    return { name, shape: h.shape, dtype: h.dtype, host: h, tensor: () => this.constTensor(name, h, p), values: () => Array.from(h.data) }
+    return { name, shape: h.shape, dtype: h.dtype, isConst: true, host: h, tensor: () => this.initTensor(name, h), values: () => Array.from(h.data) }
+  }
+
+  /** Keep at most 8 input-shape plans (each holds folded constants and derived weights). */
+  private evictPlans(): void {
+    while (this.plans.size >= 8) {
+      const oldest = this.plans.keys().next().value as string
+      this.disposePlan(this.plans.get(oldest) as Plan)
+      this.plans.delete(oldest)
+    }
+  }
+
+  private disposePlan(p: Plan): void {
+    for (const c of p.consts.values()) c.tensor.dispose()
+    for (const t of p.derived.values()) t.dispose()
   }
 
   private ctx(node: NodeIR, args: (Arg | null)[], p: Plan): OpCtx {
     const attr = (n: string): AttrValue | undefined => node.attrs.get(n)
     const derived = (a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor => {
-      if (!a.host) return make(a.tensor())
+      if (!a.isConst) return make(a.tensor())
       const cache = this.model.initializers.has(a.name) ? this.initDerived : p.derived
       const k = `${a.name}|${key}`
       let t = cache.get(k)
@@ -250,10 +287,7 @@ export class OnnxGraph {
     this.disposed = true
     for (const t of this.initTensors.values()) t.dispose()
     for (const t of this.initDerived.values()) t.dispose()
-    for (const p of this.plans.values()) {
-      for (const t of p.constTensors.values()) t.dispose()
-      for (const t of p.derived.values()) t.dispose()
-    }
+    for (const p of this.plans.values()) this.disposePlan(p)
     this.initTensors.clear()
     this.initDerived.clear()
     this.plans.clear()

@@ -105,7 +105,7 @@ function conv(c: OpCtx): tf.Tensor {
   // explicit padding inside the conv (a separate tf.pad is slow on tfjs-wasm); gradients support it
   const pad: tf.backend_util.ExplicitPadding | 'valid' = t || l || b || r ? [[0, 0], [t, b], [l, r], [0, 0]] : 'valid'
   const pads4: Pads4 = [t, l, b, r]
-  const wConst = wa.host !== null
+  const wConst = wa.isConst
   // constant weights (the usual case): conv whose input-gradient is also a forward conv (fast on wasm)
   // the rotated filter of the backward conv is cached with the weights
   const fast = (fi: tf.Tensor4D, key: string): ConvFilter => ({ f: fi, rot: () => c.derived(wa, `${key}:rot`, () => rotateFilter(fi)) as tf.Tensor4D })
@@ -181,7 +181,7 @@ function convTranspose(c: OpCtx): tf.Tensor {
   const xh = toNHWC(x) as tf.Tensor4D
   let y: tf.Tensor4D
   const convT = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string): tf.Tensor4D => {
-    if (wa.host === null) return tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
+    if (!wa.isConst) return tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
     // the forward pass needs the rotated filter: make (and cache) it outside the custom-gradient kernel
     const rot = c.derived(wa, `${key}:rot`, () => rotateFilter(fi)) as tf.Tensor4D
     return conv2dTransposeFast(xi, { f: fi, rot: () => rot }, g.strides, [0, 0, 0, 0], fullH, fullW)
@@ -191,7 +191,7 @@ function convTranspose(c: OpCtx): tf.Tensor {
   } else {
     const xs = tf.split(xh, g.group, 3)
     const ig = (f.shape[3] ?? 1) / g.group
-    const fs = Array.from({ length: g.group }, (_, i) => (wa.host !== null ? c.derived(wa, `convT:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])) : tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])))
+    const fs = Array.from({ length: g.group }, (_, i) => (wa.isConst ? c.derived(wa, `convT:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])) : tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])))
     y = tf.concat(xs.map((xi, i) => convT(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, `convT:${g.dilations.join('x')}:g${i}/${g.group}`)), 3)
   }
   void cinTotal

@@ -32,8 +32,9 @@ const variadic = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (c: OpCtx): t
 function pow(c: OpCtx): tf.Tensor {
   const base = c.input(0).tensor()
   const e = c.input(1)
-  if (e.host && e.host.data.length === 1) {
-    const v = e.host.data[0] ?? 0
+  const eh = e.isConst && e.shape.reduce((a, b) => a * b, 1) === 1 ? e.host : null
+  if (eh) {
+    const v = eh.data[0] ?? 0
     if (v === 1) return tf.clone(base)
     if (v === 2) return tf.square(base)
     if (v === 3) return tf.mul(tf.square(base), base)

@@ -166,8 +166,9 @@ function gather(c: OpCtx): tf.Tensor {
   const axis = normAxis(c.int('axis', 0), xa.shape.length)
   const dim = xa.shape[axis] ?? 0
   let idx: tf.Tensor
-  if (ia.host) {
-    const v = Array.from(ia.host.data, (i) => (i < 0 ? i + dim : i))
+  const ih = ia.isConst ? ia.host : null
+  if (ih) {
+    const v = Array.from(ih.data, (i) => (i < 0 ? i + dim : i))
     if (ia.shape.length === 1) return gatherHost(xa.tensor(), v, axis)
     if (ia.shape.length === 0) return tf.squeeze(gatherHost(xa.tensor(), v, axis), [axis])
     idx = intTensor(v, ia.shape)

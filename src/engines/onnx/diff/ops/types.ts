@@ -6,7 +6,9 @@ export interface Arg {
   readonly name: string
   readonly shape: readonly number[]
   readonly dtype: DType
-  /** Host copy when the value is a constant (initializer or folded), else null. */
+  /** True for constants: initializers, Constant nodes, values folded from them and from input shapes. */
+  readonly isConst: boolean
+  /** Host copy when the value is a constant, else null (folded constants are read back on first access). */
   readonly host: HostTensor | null
   /** The value as a tensor (constants: a cached tensor owned by the graph; do not dispose). */
   tensor(): Tensor
