@@ -39,7 +39,7 @@ export class MriOperator implements LinearOperator {
   private left(ar: Tensor, ai: Tensor, xr: Tensor, xi: Tensor | null, conj: boolean): [Tensor, Tensor] {
     const sg = conj ? -1 : 1
     const b = xr.shape[0]
-    const L = (a: Tensor, x: Tensor): Tensor => tf.matMul(tf.broadcastTo(a, [b, a.shape[0], a.shape[1]]) as tf.Tensor3D, x as tf.Tensor3D)
+    const L = (a: Tensor, x: Tensor): Tensor => tf.matMul(tf.broadcastTo(a, [b, ...(a.shape as [number, number])]) as tf.Tensor3D, x as tf.Tensor3D)
     if (!xi) return [L(ar, xr), tf.mul(L(ai, xr), sg)]
     return [tf.sub(L(ar, xr), tf.mul(L(ai, xi), sg)), tf.add(tf.mul(L(ai, xr), sg), L(ar, xi))]
   }
