@@ -162,6 +162,19 @@ save('Gather', [N('Gather', ['x', 'i'], ['out'], axis=1)], [('x', ['N', 5, 3], '
      {'i': i64([4, 0, 2, -1])})
 save('Gather_scalar', [N('Gather', ['x', 'i'], ['out'], axis=1)], [X4], ['out'], {'i': np.array(1, np.int64)})
 save('Reshape', [N('Reshape', ['x', 's'], ['out'])], [X4], ['out'], {'s': i64([0, -1, 5])})
+# initializers in typed fields (int64_data / float_data / double via Cast) instead of raw_data
+_typed = helper.make_graph(
+    [N('Reshape', ['x', 'shp'], ['r']), N('Cast', ['dbl'], ['dblf'], to=F), N('Mul', ['r', 'fl'], ['m']),
+     N('Add', ['m', 'dblf'], ['out'])], 'Reshape_typed_fields',
+    [helper.make_tensor_value_info('x', F, ['N', 3, 5, 5])], [helper.make_tensor_value_info('out', F, None)],
+    [helper.make_tensor('shp', I64, [3], [0, -1, 5]), helper.make_tensor('fl', F, [5], [0.5, -1.0, 2.0, 0.25, 3.0]),
+     helper.make_tensor('dbl', TensorProto.DOUBLE, [1], [0.125])])
+_m = helper.make_model(_typed, opset_imports=[helper.make_opsetid('', 17)], producer_name='make-op-graphs')
+_m.ir_version = 8
+onnx.save(_m, os.path.join(OUT, 'Reshape_typed_fields.onnx'))
+manifest.append({'name': 'Reshape_typed_fields', 'file': 'Reshape_typed_fields.onnx', 'ops': ['Add', 'Cast', 'Mul', 'Reshape'],
+                 'inputs': {'x': {'shape': [2, 3, 5, 5], 'kind': 'randn'}}, 'outputs': ['out'], 'grad': True,
+                 'note': 'typed int64_data / float_data / double_data initializers', 'opset': 17})
 save('Flatten', [N('Flatten', ['x'], ['out'], axis=2)], [X4], ['out'])
 save('Transpose', [N('Transpose', ['x'], ['out'], perm=[0, 2, 3, 1])], [X4], ['out'])
 save('Squeeze_Unsqueeze', [N('Unsqueeze', ['x', 'a'], ['u']), N('Squeeze', ['u', 'b'], ['out'])],
