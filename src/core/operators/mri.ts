@@ -38,8 +38,10 @@ export class MriOperator implements LinearOperator {
   /** (Zr + iZi) ← (Ar + iAi)·(Xr + iXi) per image, batched over the leading axis, with sign ±1 on Ai. */
   private left(ar: Tensor, ai: Tensor, xr: Tensor, xi: Tensor | null, conj: boolean): [Tensor, Tensor] {
     const sg = conj ? -1 : 1
-    const b = xr.shape[0]
-    const L = (a: Tensor, x: Tensor): Tensor => tf.matMul(tf.broadcastTo(a, [b, ...(a.shape as [number, number])]) as tf.Tensor3D, x as tf.Tensor3D)
+    const [b, h, w] = xr.shape as [number, number, number]
+    // A·X_b for every b as one 2-D matMul: [h, h] × [h, b·w] (no broadcastTo: slow on tfjs-wasm)
+    const L = (a: Tensor, x: Tensor): Tensor =>
+      tf.transpose(tf.reshape(tf.matMul(a, tf.reshape(tf.transpose(x, [1, 0, 2]), [h, b * w])), [h, b, w]), [1, 0, 2])
     if (!xi) return [L(ar, xr), tf.mul(L(ai, xr), sg)]
     return [tf.sub(L(ar, xr), tf.mul(L(ai, xi), sg)), tf.add(tf.mul(L(ai, xr), sg), L(ar, xi))]
   }
