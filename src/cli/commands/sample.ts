@@ -1,5 +1,5 @@
 // `npm run cli -- sample --problem p.json --method mmps --solver cg --iters 16 --steps 128 --samples 4096
-//  --seed 3 --out out.json [--sampler ddpm|ddim|pc] [--backend wasm|cpu]`
+//  --seed 3 --out out.json [--sampler ddpm|ddim|pc] [--backend wasm|cpu] [--jacobian exact|finite-difference]`
 // Posterior samples for a vector problem with an analytic prior (Gaussian or GMM) and a dense operator.
 // Problem JSON: {"prior": {"type": "gaussian", "mean": [...], "cov": [[...]]} | {"type": "gmm", "weights",
 // "means", "covs"}, "operator": {"type": "dense", "A": [[...]]}, "sigma_y": s, "y": [...]}; unknown fields are
@@ -95,7 +95,7 @@ const command: Command = {
         options: {
           problem: { type: 'string' }, method: { type: 'string' }, solver: { type: 'string' }, iters: { type: 'string' },
           steps: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-          sampler: { type: 'string' }, backend: { type: 'string' },
+          sampler: { type: 'string' }, backend: { type: 'string' }, jacobian: { type: 'string' },
         },
         strict: true,
       }).values
@@ -109,6 +109,8 @@ const command: Command = {
     if (solver !== 'cg' && solver !== 'gmres') fail(`--solver must be cg or gmres, got "${solver}"`)
     const sampler = (values.sampler ?? 'ddpm') as SamplerName
     if (!['ddpm', 'ddim', 'pc'].includes(sampler)) fail(`--sampler must be ddpm, ddim or pc, got "${sampler}"`)
+    const jacobian = values.jacobian ?? 'exact'
+    if (jacobian !== 'exact' && jacobian !== 'finite-difference') fail(`--jacobian must be exact or finite-difference, got "${jacobian}"`)
     const iters = int('iters', values.iters, method === 'mmps' ? 1 : 5, 1)
     const steps = int('steps', values.steps, 64, 1)
     const samples = int('samples', values.samples, 1024, 1)
@@ -126,7 +128,10 @@ const command: Command = {
     const { posteriorDenoiser } = await import('../../core/posterior/registry')
     const { sample } = await import('../../core/diffusion/sampler')
     const backend = await useNodeBackend(values.backend)
-    const denoiser = await problem.makeDenoiser()
+    const exact = await problem.makeDenoiser()
+    // --jacobian finite-difference: Jacobian products from central differences of forward passes (as a
+    // forward-only engine would get them); `cost.forward` then counts those extra forwards too
+    const denoiser = jacobian === 'exact' ? exact : new (await import('../../core/denoisers/finiteDifference')).FiniteDifferenceDenoiser(exact)
     const operator = new DenseOperator(problem.a, problem.m, problem.n)
     const y = tf.tensor2d([problem.y])
     const pd = posteriorDenoiser(method as Method, { denoiser, operator, y, sigmaY: problem.sigmaY }, { solver, iters })

@@ -54,6 +54,18 @@ describe('samplers without observation reproduce the prior', () => {
       expect(frobenius(c.map((v, i) => v - cov[i])) / frobenius(cov)).toBeLessThan(0.12)
     })
   }
+  it('callback: step index, σ, x_t and the estimate, every k steps and at the final call', async () => {
+    const seen: Array<[number, number, number[], number[]]> = []
+    const out = await sample((x, c) => prior.denoise(x, c.sigma), [2, n], {
+      steps: 8, seed: 2, callbackEvery: 4,
+      onStep: async ({ step, sigma, x, denoised }) => { seen.push([step, sigma, x.shape, denoised.shape]) },
+    })
+    out.dispose()
+    expect(seen.map((s) => s[0])).toEqual([0, 4, 8])
+    expect(seen[0][1]).toBeCloseTo(100, 8)
+    expect(seen[2][1]).toBeCloseTo(1e-3, 10)
+    seen.forEach((s) => { expect(s[2]).toEqual([2, n]); expect(s[3]).toEqual([2, n]) })
+  })
   it('tensors are disposed every step, the seed reproduces, abort cancels', async () => {
     const counts: number[] = []
     const base = tf.memory().numTensors

@@ -9,6 +9,7 @@ import { frobenius, matvec, moments } from '../linalg/dense'
 import { mulberry32, normals } from '../linalg/random'
 import { methods, posteriorDenoiser, type MethodName, type MethodOptions, type PosteriorProblem } from './registry'
 import type { Denoiser } from '../types'
+import { FiniteDifferenceDenoiser } from '../denoisers/finiteDifference'
 
 beforeAll(useCpu)
 
@@ -127,6 +128,18 @@ describe('cost counters and the MMPS VJP reuse', () => {
       }
     })
   }
+  it('MMPS on a finite-difference denoiser matches MMPS on the exact one; costs say so', () => {
+    const fd = new FiniteDifferenceDenoiser(prior)
+    const { problem, op } = problemFor(fd)
+    const pd = posteriorDenoiser('mmps', problem, { solver: 'cg', iters: 3 })
+    const got = pd.fn(x, { sigma: 0.8, sigmaNext: 0.7, coef: 0.3 })
+    const ref = one('mmps', { solver: 'cg', iters: 3 }, x)
+    const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, ref.out))).dataSync()[0] / tf.max(tf.abs(ref.out)).dataSync()[0])
+    expect(err).toBeLessThan(1e-2)
+    expect(pd.cost()).toEqual({ forward: 1 + 2 * 3, vjp: 3, calls: 1 })
+    expect(fd.jacobian).toBe('finite-difference')
+    tf.dispose([got, ref.out, problem.y]); op.dispose()
+  })
   it('per-call costs of the baselines; no leaks', () => {
     const expected: Record<MethodName, [number, number]> = { dps: [1, 1], pigdm: [1, 1], tmpd: [1, 2], diffpir: [1, 0], mmps: [1, 1] }
     for (const name of Object.keys(methods) as MethodName[]) {
