@@ -154,14 +154,15 @@ export class OnnxGraph {
         } catch (err) {
           throw new OnnxGraphError(`node ${node.name} (${node.opType}): ${err instanceof Error ? err.message : String(err)}`)
         }
-        const argTensors = new Set(args.map((a) => (a && !a.isConst ? a.tensor() : null)))
+        // an op may hand back one of its inputs (runtime value, or a cached constant): never alias it
+        const argTensors = new Set(args.map((a) => (a ? a.tensor() : null)))
         node.outputs.forEach((name, j) => {
           let t = outs[j]
           if (!name || !t) {
             t?.dispose()
             return
           }
-          if (argTensors.has(t) || (isConst && args.some((a) => a !== null && a.isConst && a.tensor() === t))) t = tf.clone(t) // never alias an input
+          if (argTensors.has(t)) t = tf.clone(t)
           if (isConst) {
             p.consts.set(name, { tensor: tf.keep(t), host: null })
           } else {
