@@ -83,5 +83,11 @@ describe('samplers without observation reproduce the prior', () => {
       steps: 16, signal: ctl.signal, onStep: ({ step }) => { if (step === 3) ctl.abort() },
     })).rejects.toBeInstanceOf(SamplingAborted)
     expect(tf.memory().numTensors).toBe(base)
+    // cancel from outside (a timer) with no callback: the loop yields a macrotask every step
+    const ctl2 = new AbortController()
+    const slow = (x: tf.Tensor, c: { sigma: number }) => { const t = Date.now(); while (Date.now() - t < 2); return prior.denoise(x, c.sigma) }
+    setTimeout(() => ctl2.abort(), 20)
+    await expect(sample(slow, [8, n], { steps: 1000, signal: ctl2.signal })).rejects.toBeInstanceOf(SamplingAborted)
+    expect(tf.memory().numTensors).toBe(base)
   })
 })

@@ -45,10 +45,24 @@ export interface SampleOptions {
   /** Predictor–corrector: Langevin step τ (default 0.1) and corrections per step (default 1), §2.3. */
   readonly tau?: number
   readonly corrections?: number
+  /** Checked before every denoiser call. With a signal, the loop also yields a macrotask every step, so that a
+   * cancel message (worker postMessage, timer) can arrive while sampling. */
   readonly signal?: AbortSignal
   /** Called every `callbackEvery` steps (default 1) and for the final call; awaited. */
   readonly onStep?: (info: StepInfo) => void | Promise<void>
   readonly callbackEvery?: number
+}
+
+/** Let queued macrotasks (messages, timers) run: MessageChannel where available (no 4 ms timer clamp). */
+function macrotask(): Promise<void> {
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((resolve) => {
+      const ch = new MessageChannel()
+      ch.port1.onmessage = () => { ch.port1.close(); resolve() }
+      ch.port2.postMessage(null)
+    })
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0))
 }
 
 export class SamplingAborted extends Error {
@@ -78,6 +92,7 @@ export async function sample(denoise: PosteriorDenoiserFn, shape: readonly numbe
   })
   try {
     for (let k = 0; k < grid.length; k++) {
+      if (opts.signal) await macrotask()
       check()
       const { sigmaT: st, sigmaS: ss } = grid[k]
       const coef = kind === 'ddpm' ? 1 - (ss * ss) / (st * st) : 1 - ss / st
