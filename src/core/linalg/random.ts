@@ -1,6 +1,6 @@
-// Seeded randomness. On tensors we use tf.randomNormal(shape, 0, 1, 'float32', seed) — tfjs seeds its
-// generator (seedrandom's alea) from the integer seed, so a given seed reproduces on every backend. Per-step
-// seeds come from the small mulberry32 PRNG below, so one user seed fixes the whole run.
+// Seeded randomness. One user seed → one mulberry32 stream (below) → every draw of a run: the sampler's noise
+// (fillNormal, uploaded as a tensor), masks, blur kernels. Same numbers on every backend. seedStream gives
+// integer seeds where a tfjs op wants one (tf.randomNormal's seedrandom alea).
 
 /** mulberry32: a tiny 32-bit PRNG, uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
