@@ -98,7 +98,7 @@ export function Scatter3D({ sets, azimuth, elevation, onRotate, range = [-3, 3],
   }, [sets, azimuth, elevation, range, axisLabels, width, height])
 
   return (
-    <figure className="scatter3d" style={{ margin: 0 }} data-testid={testId} data-sets={sets.length} data-points={sets.reduce((n, s) => n + Math.floor(s.points.length / 3), 0)}>
+    <figure className="scatter3d" style={{ margin: 0, width }} data-testid={testId} data-sets={sets.length} data-points={sets.reduce((n, s) => n + Math.floor(s.points.length / 3), 0)}>
       <canvas
         ref={ref}
         style={{ width, height, cursor: onRotate ? 'grab' : 'default', touchAction: 'none' }}
@@ -117,8 +117,8 @@ export function Scatter3D({ sets, azimuth, elevation, onRotate, range = [-3, 3],
         onPointerCancel={() => { drag.current = undefined }}
       />
       {(title || sets.length > 0) && (
-        <figcaption>
-          {title && <strong>{title}</strong>}
+        <figcaption style={{ fontSize: '0.85rem' }}>
+          {title && <strong style={{ display: 'block' }}>{title}</strong>}
           {sets.map((s) => (
             <span key={s.id} style={{ marginLeft: '0.6rem', fontSize: '0.85rem' }}>
               <span style={{ display: 'inline-block', width: 9, height: 9, background: s.colour, marginRight: 3 }} />

@@ -3,7 +3,7 @@
 // message can arrive) and throws once the job is aborted.
 import { runHelix, runToyExperiment } from '../core/toy/experiment'
 import { yieldToEvents } from './jobs'
-import { jobs } from './runtime'
+import { backendReady, jobs } from './runtime'
 import type { Progress } from './jobs'
 import type { ToyApi, ToyRow } from './toyApi'
 
@@ -29,6 +29,9 @@ const checkpointFor = (signal: AbortSignal) => async (): Promise<void> => {
 
 export const toyApi: ToyApi = {
   async runToy(jobId, config, onProgress, onRows) {
+    // The toy is plain float64 JS, but the job registry counts tensors: wait until init() chose a backend.
+    void onProgress({ fraction: 0, message: 'waiting for the compute backend' })
+    await backendReady
     let pending: ToyRow[] = []
     let last = Date.now()
     const flush = (): void => {
@@ -52,6 +55,7 @@ export const toyApi: ToyApi = {
     }
   },
   async runHelix(jobId, config, onProgress) {
+    await backendReady
     return jobs.run(jobId, (signal) =>
       runHelix(config, {
         checkpoint: checkpointFor(signal),
