@@ -39,9 +39,9 @@ describe('MMPS vs the exact linear-Gaussian posterior (6-D)', () => {
   const prior = new GaussianPriorDenoiser({ mean, cov })
   const exact = gaussianPosterior({ mean, cov }, a, m, sigmaY, y)
   const B = 4096, steps = 128
-  const errs = (r: { mean: Float64Array; cov: Float64Array }) => ({
+  const errs = (r: { mean: Float64Array; cov: Float64Array }, samples = B) => ({
     // mean error in units of the Monte-Carlo standard error (max over coordinates)
-    meanZ: Math.max(...r.mean.map((v, i) => Math.abs(v - exact.mean[i]) / Math.sqrt(exact.cov[i * (n + 1)] / B))),
+    meanZ: Math.max(...r.mean.map((v, i) => Math.abs(v - exact.mean[i]) / Math.sqrt(exact.cov[i * (n + 1)] / samples))),
     covRel: frobenius(r.cov.map((v, i) => v - exact.cov[i])) / frobenius(exact.cov),
   })
   let mmpsErr: { meanZ: number; covRel: number }
@@ -59,9 +59,9 @@ describe('MMPS vs the exact linear-Gaussian posterior (6-D)', () => {
     expect(r.cost.forward).toBe(steps + 1)
     expect(r.cost.vjp).toBe(3 * (steps + 1))
   })
-  it('MMPS(gmres, 3) too (M = 3: GMRES is exact in 3 iterations)', async () => {
-    const r = await posteriorSamples(prior, 'mmps', { solver: 'gmres', iters: 3 }, B, steps)
-    const e = errs(r)
+  it('MMPS(gmres, 3) too (M = 3: GMRES is exact in 3 iterations; 2048 samples)', async () => {
+    const r = await posteriorSamples(prior, 'mmps', { solver: 'gmres', iters: 3 }, B / 2, steps)
+    const e = errs(r, B / 2)
     console.info('MMPS(gmres,3) error', e)
     expect(e.meanZ).toBeLessThan(5)
     expect(e.covRel).toBeLessThan(0.15)
@@ -95,7 +95,7 @@ describe('GMM prior', () => {
     const zPrior = priorMean.map((val, i) => Math.abs(val - exact.mean[i]) / Math.sqrt(varI(i)))
     console.info('GMM: MMPS mean error (posterior sd units)', Math.max(...z), 'prior mean', Math.max(...zPrior))
     // within 0.3 posterior standard deviations per coordinate (MC s.e. ≈ 0.03 at B = 1024; MMPS's Gaussian
-    // q(y|x_t) is not exact for a mixture, so some bias is expected: we measured ≈ 0.16), while the prior
+    // q(y|x_t) is not exact for a mixture, so some bias is expected: we measured 0.18–0.22), while the prior
     // mean — what an ignored observation would give — is much farther
     z.forEach((e) => expect(e).toBeLessThan(0.3))
     expect(Math.max(...zPrior)).toBeGreaterThan(3 * Math.max(...z))
