@@ -43,7 +43,7 @@ export interface ToyPreset {
 export const TOY_PRESETS: Record<ToyPresetName, ToyPreset> = {
   tiny: { name: 'tiny', priorSamples: 2 ** 11, setSize: 64, description: 'for tests: 2¹¹ prior samples, 64-point Sinkhorn sets' },
   browser: { name: 'browser', priorSamples: 2 ** 14, setSize: 256, description: '2¹⁴ prior samples, 256-point Sinkhorn sets' },
-  paper: { name: 'paper', priorSamples: 2 ** 20, setSize: 16384, description: "the paper's 2²⁰ prior samples and 16384-point Sinkhorn sets (hours per seed in JS)" },
+  paper: { name: 'paper', priorSamples: 2 ** 20, setSize: 16384, description: "the paper's 2²⁰ prior samples and 16384-point Sinkhorn sets (days per seed in JS)" },
 }
 
 /** Fixed settings of §6.1 (compare.py CONFIG). */
