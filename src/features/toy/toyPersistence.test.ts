@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadToy, saveToy, TOY_DEFAULTS, TOY_STORAGE_KEY, type StoredToy } from './toyPersistence'
+import { loadToy, saveToy, TOY_DEFAULTS, TOY_HELIX_KEY, TOY_STORAGE_KEY, type StoredToy } from './toyPersistence'
 
 const mem = (init?: string) => {
   const m = new Map<string, string>()
@@ -22,9 +22,12 @@ describe('toy persistence', () => {
   it('defaults when empty; drops malformed parts with a notice', () => {
     expect(loadToy(mem()).state).toEqual(TOY_DEFAULTS)
     expect(loadToy(mem('{oops')).problem).toMatch(/could not be read/)
-    const bad = loadToy(mem(JSON.stringify({ preset: 'tiny', seeds: 2, helixSigma: 1, run: { rows: 'no' } })))
+    const s = mem(JSON.stringify({ preset: 'tiny', seeds: 2, helixSigma: 1, run: { rows: 'no' } }))
+    s.setItem(TOY_HELIX_KEY, '{"sigmaT": "x"}')
+    const bad = loadToy(s)
     expect(bad.state.run).toBeUndefined()
+    expect(bad.state.helix).toBeUndefined()
     expect(bad.state.preset).toBe('tiny')
-    expect(bad.problem).toMatch(/last run/)
+    expect(bad.problem).toMatch(/last run, the helix illustration/)
   })
 })

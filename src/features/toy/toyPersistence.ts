@@ -5,6 +5,8 @@ import { COVARIANCES, type Covariance } from '../../core/toy/observation'
 import { TOY_PRESET_NAMES, type ToyPresetName, type ToyRow } from '../../core/toy/experiment'
 
 export const TOY_STORAGE_KEY = 'tweedie-playground.toy.v1'
+/** The helix points live under their own key, so that saving rows as they stream in does not re-encode them. */
+export const TOY_HELIX_KEY = 'tweedie-playground.toy-helix.v1'
 
 export interface StoredRun {
   preset: ToyPresetName
@@ -78,15 +80,29 @@ function parseHelix(v: unknown): StoredHelix | undefined {
   }
 }
 
+let savedHelix: StoredHelix | undefined
+
 /** The saved state, or the defaults; `problem` says what was dropped. */
 export function loadToy(storage: Pick<Storage, 'getItem'> | undefined): { state: StoredToy; problem?: string } {
-  let text: string | null = null
+  let text: string | null = null, helixText: string | null = null
   try {
     text = storage?.getItem(TOY_STORAGE_KEY) ?? null
+    helixText = storage?.getItem(TOY_HELIX_KEY) ?? null
   } catch {
     return { state: { ...TOY_DEFAULTS } }
   }
-  if (text === null) return { state: { ...TOY_DEFAULTS } }
+  const dropped: string[] = []
+  let helix: StoredHelix | undefined
+  if (helixText !== null) {
+    try {
+      helix = parseHelix(JSON.parse(helixText))
+    } catch {
+      helix = undefined
+    }
+    if (!helix) dropped.push('the helix illustration')
+  }
+  savedHelix = helix
+  if (text === null) return { state: { ...TOY_DEFAULTS, helix }, problem: dropped.length ? `Saved toy data was malformed and was discarded (${dropped.join(', ')}).` : undefined }
   try {
     const v: unknown = JSON.parse(text)
     if (!isObj(v)) throw new Error('not an object')
@@ -95,18 +111,23 @@ export function loadToy(storage: Pick<Storage, 'getItem'> | undefined): { state:
       seeds: isNum(v.seeds) && v.seeds >= 1 ? Math.round(v.seeds) : TOY_DEFAULTS.seeds,
       helixSigma: isNum(v.helixSigma) && v.helixSigma > 0 ? v.helixSigma : TOY_DEFAULTS.helixSigma,
       run: v.run === undefined ? undefined : parseRun(v.run),
-      helix: v.helix === undefined ? undefined : parseHelix(v.helix),
+      helix,
     }
-    const dropped = [v.run !== undefined && !state.run && 'the last run', v.helix !== undefined && !state.helix && 'the helix illustration'].filter(Boolean)
+    if (v.run !== undefined && !state.run) dropped.unshift('the last run')
     return { state, problem: dropped.length ? `Saved toy data was malformed and was discarded (${dropped.join(', ')}).` : undefined }
   } catch (err) {
-    return { state: { ...TOY_DEFAULTS }, problem: `Saved toy data could not be read and was discarded (${err instanceof Error ? err.message : String(err)}).` }
+    return { state: { ...TOY_DEFAULTS, helix }, problem: `Saved toy data could not be read and was discarded (${err instanceof Error ? err.message : String(err)}).` }
   }
 }
 
 export function saveToy(storage: Pick<Storage, 'setItem'> | undefined, state: StoredToy): string | undefined {
   try {
-    storage?.setItem(TOY_STORAGE_KEY, JSON.stringify(state))
+    const { helix, ...rest } = state
+    storage?.setItem(TOY_STORAGE_KEY, JSON.stringify(rest))
+    if (helix && helix !== savedHelix) {
+      storage?.setItem(TOY_HELIX_KEY, JSON.stringify(helix))
+      savedHelix = helix
+    }
     return undefined
   } catch (err) {
     return `Could not save the toy results: ${err instanceof Error ? err.message : String(err)}`
