@@ -4,6 +4,8 @@ import type { Progress } from './jobs'
 import type { ManifoldApi } from './manifoldApi'
 import type { ModelsApi } from './modelsApi'
 import type { StudioApi } from './studioApi'
+import type { ByoApi } from './byoApi'
+import type { ToyApi } from './toyApi'
 
 export type { Progress, TfjsBackend, ProbeResult }
 
@@ -71,4 +73,4 @@ export interface ShellApi {
  * The whole worker API: one interface per feature, each implemented in its own module under src/workers/
  * and spread into the object compute.worker.ts exposes. A feature adds its interface here with one `&` term.
  */
-export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & StudioApi
+export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & StudioApi & ByoApi & ToyApi

@@ -7,6 +7,8 @@ import { jobs, setBackendReady, tf } from './runtime'
 import { manifoldApi } from './manifoldWorker'
 import { modelsApi } from './modelsWorker'
 import { studioApi } from './studioWorker'
+import { byoApi } from './byoWorker'
+import { toyApi } from './toyWorker'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
@@ -102,5 +104,5 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi }
 Comlink.expose(api)

@@ -1,14 +1,19 @@
 import { useEffect } from 'react'
-import { SHIPPED_MODELS, DEMO_IMAGES, type ShippedModel } from '../../app/models'
+import { DEMO_IMAGES, SHIPPED_MODELS } from '../../app/models'
+import { useModelRegistry, type ModelEntry } from '../../app/modelRegistry'
+import { ByoPanel, UserModelCard } from './ByoPanel'
 import { useModels, currentModel } from './modelsStore'
 import { ImageCanvas } from '../../components/ImageCanvas'
 import { ProgressBar } from '../../components/ProgressBar'
 import type { ImageData3 } from '../../app/images'
 
+const samplesUrl = (id: string): string | undefined => SHIPPED_MODELS.find((m) => m.id === id)?.samplesUrl
+
 const SIGMAS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
-function Card({ m }: { m: ShippedModel }) {
+function Card({ m }: { m: ModelEntry }) {
   const c = m.card
+  if (!c) return m.user ? <UserModelCard m={m} /> : null
   const t = c.training
   return (
     <article className="panel model-card" data-testid={`card-${m.id}`}>
@@ -29,9 +34,9 @@ function Card({ m }: { m: ShippedModel }) {
         <tbody><tr>{Object.values(c.evaluation.denoising_psnr_gain_db).map((g, i) => <td key={i}>{g >= 0 ? '+' : ''}{g.toFixed(2)} dB</td>)}</tr></tbody>
       </table>
       {c.distance_from_paper && <details><summary>How far from the paper&apos;s model</summary><p className="hint">{c.distance_from_paper}</p></details>}
-      {m.samplesUrl && (
+      {samplesUrl(m.id) && (
         <figure>
-          <img src={m.samplesUrl} alt={`unconditional samples of ${m.id}`} className="pixelated" height={96} />
+          <img src={samplesUrl(m.id)} alt={`unconditional samples of ${m.id}`} className="pixelated" height={96} />
           <figcaption className="hint">{c.samples?.sampler ?? 'unconditional samples'}</figcaption>
         </figure>
       )}
@@ -48,7 +53,7 @@ function Demo() {
   const s = useModels()
   const m = currentModel(s.modelId)
   if (!m) return null
-  const { channels: c, height: h, width: w } = m.card.input
+  const [c, h, w] = m.shape
   return (
     <div className="panel">
       <h3>Live denoising</h3>
@@ -88,7 +93,7 @@ function Sampling() {
   const s = useModels()
   const m = currentModel(s.modelId)
   if (!m) return null
-  const { channels: c, height: h, width: w } = m.card.input
+  const [c, h, w] = m.shape
   const p = s.sampleProgress
   const shown = s.sampleResult?.samples
   return (
@@ -128,30 +133,40 @@ export function ModelsPage() {
   const image = useModels((s) => s.image)
   const message = useModels((s) => s.message)
   const selectModel = useModels((s) => s.selectModel)
+  const models = useModelRegistry((s) => s.models)
+  const loadRegistry = useModelRegistry((s) => s.load)
+  useEffect(() => {
+    void loadRegistry()
+  }, [loadRegistry])
   useEffect(() => {
     if (!image && modelId) void selectModel(modelId)
   }, [image, modelId, selectModel])
-  if (SHIPPED_MODELS.length === 0) {
-    return <section><h2>Models</h2><p className="error">No model is bundled with this build (models/*/denoiser.onnx with card.json).</p></section>
-  }
+  const m = currentModel(modelId)
   return (
     <section>
       <h2>Models</h2>
-      <p>
-        The pretrained denoisers shipped with the playground (ONNX, in <code>models/</code>), with their model cards. Both
-        predict E[x | x_t] for x_t = x + σz with the preconditioning of the paper inside the graph.
-      </p>
-      <div className="row">
-        {SHIPPED_MODELS.map((m) => (
-          <button key={m.id} type="button" className={m.id === modelId ? 'chip active' : 'chip'} onClick={() => void selectModel(m.id)} data-testid={`model-${m.id}`}>
-            {m.id}
-          </button>
-        ))}
-      </div>
-      {message && <p className="notice" role="alert" data-testid="models-message">{message}</p>}
-      {currentModel(modelId) && <Card m={currentModel(modelId)!} />}
-      <Demo />
-      <Sampling />
+      {models.length === 0 ? (
+        <p className="error">No model is bundled with this build (models/*/denoiser.onnx with card.json). You can still bring your own below.</p>
+      ) : (
+        <>
+          <p>
+            The pretrained denoisers shipped with the playground (ONNX, in <code>models/</code>) with their model cards, and
+            your own. Each predicts E[x | x_t] for x_t = x + σz, with the paper&apos;s preconditioning inside the graph.
+          </p>
+          <div className="row">
+            {models.map((mm) => (
+              <button key={mm.id} type="button" className={mm.id === modelId ? 'chip active' : 'chip'} onClick={() => void selectModel(mm.id)} data-testid={`model-${mm.id}`}>
+                {mm.user ? `${mm.id} (yours)` : mm.id}
+              </button>
+            ))}
+          </div>
+          {message && <p className="notice" role="alert" data-testid="models-message">{message}</p>}
+          {m && <Card m={m} />}
+          <Demo />
+          <Sampling />
+        </>
+      )}
+      <ByoPanel />
     </section>
   )
 }

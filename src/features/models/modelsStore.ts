@@ -1,7 +1,8 @@
 // Models page state: which model, the denoising demo and the unconditional-sampling job.
 import { create } from 'zustand'
 import { computeWorker, newJobId, proxy } from '../../workers/client'
-import { SHIPPED_MODELS, DEMO_IMAGES, type ShippedModel } from '../../app/models'
+import { DEMO_IMAGES } from '../../app/models'
+import { findModel, useModelRegistry, type ModelEntry } from '../../app/modelRegistry'
 import { decodeImage, type ImageData3 } from '../../app/images'
 import type { DemoEngine, DenoiseDemoResult, SampleProgress, SampleResult } from '../../workers/modelsApi'
 
@@ -32,12 +33,12 @@ interface ModelsState {
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
-export function currentModel(id: string): ShippedModel | undefined {
-  return SHIPPED_MODELS.find((m) => m.id === id)
+export function currentModel(id: string): ModelEntry | undefined {
+  return findModel(id)
 }
 
 export const useModels = create<ModelsState>((set, get) => ({
-  modelId: SHIPPED_MODELS[0]?.id ?? '',
+  modelId: useModelRegistry.getState().models[0]?.id ?? '',
   sigma: 0.5,
   engine: 'onnxruntime-web',
   demoBusy: false,
@@ -57,7 +58,7 @@ export const useModels = create<ModelsState>((set, get) => ({
     try {
       const res = await fetch(url)
       if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`)
-      const { channels, height, width } = m.card.input
+      const [channels, height, width] = m.shape
       set({ image: await decodeImage(await res.blob(), channels, height, width), imageUrl: url, demo: undefined, message: undefined })
       await get().runDemo()
     } catch (e) {
@@ -91,7 +92,7 @@ export const useModels = create<ModelsState>((set, get) => ({
     const m = currentModel(get().modelId)
     if (!m || get().sampleJob) return
     const id = newJobId('sample')
-    const { channels, height, width } = m.card.input
+    const [channels, height, width] = m.shape
     set({ sampleJob: id, sampleProgress: undefined, sampleResult: undefined, message: undefined })
     try {
       const r = await computeWorker().sampleModel(

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react'
 import { useStudio, modelOf } from './studioStore'
-import { SHIPPED_MODELS, DEMO_IMAGES } from '../../app/models'
+import { DEMO_IMAGES } from '../../app/models'
+import { useModelRegistry } from '../../app/modelRegistry'
 import { METHOD_DEFAULTS, STUDIO_PRESETS, type CorruptionKind, type MethodSpec } from '../../core/studio/config'
 import type { MethodName } from '../../core/posterior/method'
 import { ImageCanvas } from '../../components/ImageCanvas'
@@ -98,12 +99,13 @@ function ImagePicker() {
   const config = useStudio((s) => s.config)
   const loadImage = useStudio((s) => s.loadImage)
   const update = useStudio((s) => s.update)
+  const models = useModelRegistry((s) => s.models)
   const m = modelOf(config)
   return (
     <fieldset>
       <legend>Model and image</legend>
       <select value={config.model} onChange={(e) => update({ model: e.target.value })} data-testid="studio-model">
-        {SHIPPED_MODELS.map((mm) => <option key={mm.id} value={mm.id}>{mm.id}</option>)}
+        {models.map((mm) => <option key={mm.id} value={mm.id}>{mm.user ? `${mm.id} (yours)` : mm.id}</option>)}
       </select>{' '}
       {m && DEMO_IMAGES[m.demoKind].map((url) => (
         <button key={url} type="button" className={url === config.image ? 'chip active' : 'chip'} onClick={() => void loadImage(url)}>{url.split('/').pop()?.replace('.png', '')}</button>
@@ -208,11 +210,12 @@ export function StudioPage() {
   const imageError = useStudio((s) => s.imageError)
   const runError = useStudio((s) => s.runError)
   const preset = useStudio((s) => s.preset)
+  const models = useModelRegistry((s) => s.models)
   useEffect(() => {
     void init()
   }, [init])
-  if (SHIPPED_MODELS.length === 0) {
-    return <section><h2>Inverse-problem studio</h2><p className="error">No model is bundled with this build (models/*/denoiser.onnx with card.json).</p></section>
+  if (models.length === 0) {
+    return <section><h2>Inverse-problem studio</h2><p className="error">No model is available: none is bundled with this build, and none of your own was added on the Models page.</p></section>
   }
   return (
     <section>

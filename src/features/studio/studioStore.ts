@@ -3,7 +3,8 @@ import { create } from 'zustand'
 import { computeWorker, newJobId, proxy } from '../../workers/client'
 import type { MethodResult, MethodSnapshot, StudioObservation } from '../../workers/studioApi'
 import { DEFAULT_CONFIG, applyPreset, parseStudioParams, studioParams, type StudioConfig } from '../../core/studio/config'
-import { SHIPPED_MODELS, DEMO_IMAGES } from '../../app/models'
+import { DEMO_IMAGES } from '../../app/models'
+import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
 
 interface StudioState {
@@ -28,7 +29,6 @@ interface StudioState {
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
-const modelIds = SHIPPED_MODELS.map((m) => m.id)
 
 function writeUrl(c: StudioConfig): void {
   const url = new URL(window.location.href)
@@ -40,7 +40,7 @@ function writeUrl(c: StudioConfig): void {
 }
 
 export function modelOf(c: StudioConfig) {
-  return SHIPPED_MODELS.find((m) => m.id === c.model)
+  return findModel(c.model)
 }
 
 export const useStudio = create<StudioState>((set, get) => ({
@@ -49,6 +49,8 @@ export const useStudio = create<StudioState>((set, get) => ({
   snapshots: {},
   results: {},
   async init() {
+    await useModelRegistry.getState().load()
+    const modelIds = useModelRegistry.getState().models.map((m) => m.id)
     const { config, messages } = parseStudioParams(window.location.search, modelIds)
     set({ config, urlMessages: messages })
     writeUrl(config)
@@ -83,7 +85,7 @@ export const useStudio = create<StudioState>((set, get) => ({
       set({ imageError: `No model "${get().config.model}" is bundled with this build.` })
       return
     }
-    const { channels, height, width } = m.card.input
+    const [channels, height, width] = m.shape
     try {
       let blob: Blob
       if (typeof source === 'string') {
