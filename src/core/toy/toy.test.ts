@@ -157,3 +157,15 @@ describe('toy experiment driver', () => {
     expect(mean).toBeLessThan(0.6)
   })
 })
+
+describe('the paper’s ordering (Fig. 2) on a small deterministic setting', () => {
+  it('at σ_t = 0.1 and 1 the exact Tweedie covariance beats Σ_t and 0 (median over 3 seeds)', async () => {
+    const r = await runToyExperiment({ preset: 'tiny', seeds: 3, sigmas: [0.1, 1], priorSamples: 2 ** 12, setSize: 64 })
+    const s = summarizeToy(r.results)
+    for (let i = 0; i < 2; i++) {
+      const t = s.tweedie[i].median
+      expect(t).toBeLessThan(s.sigma_t[i].median)
+      expect(t).toBeLessThan(s.zero[i].median)
+    }
+  })
+})
