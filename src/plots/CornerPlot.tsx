@@ -1,7 +1,7 @@
 // Corner plot of d-dimensional samples (§5 "Evaluation"): 1-D histograms on the diagonal (truth as a line,
 // samples filled), 2-D densities below the diagonal (samples) and above it (truth, mirrored), 64 bins over a
 // fixed range. Canvas + d3 scales and colour map; drawing only — no maths beyond binning.
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { color, scaleLinear, interpolateViridis, interpolateGreys } from 'd3'
 
 interface Props {
@@ -56,6 +56,15 @@ export function CornerPlot({ samples, truth, d, range = DEFAULT_RANGE, bins = 64
   const ref = useRef<HTMLCanvasElement>(null)
   const pad = 4
   const size = d * cell
+  // the truth never changes during a run: bin it once, not on every lap
+  const truthHists = useMemo(() => {
+    if (!truth || !truth.length) return undefined
+    const [lo, hi] = range
+    const one = Array.from({ length: d }, (_, k) => hist1d(truth, d, k, lo, hi, bins))
+    const two = new Map<string, Float64Array>()
+    for (let r = 0; r < d; r++) for (let c = r + 1; c < d; c++) two.set(`${c},${r}`, hist2d(truth, d, c, r, lo, hi, bins))
+    return { one, two }
+  }, [truth, d, range, bins])
   useEffect(() => {
     const canvas = ref.current
     const ctx = canvas?.getContext('2d')
@@ -77,7 +86,7 @@ export function CornerPlot({ samples, truth, d, range = DEFAULT_RANGE, bins = 64
         ctx.strokeRect(ox + 0.5, oy + 0.5, cell - 1, cell - 1)
         if (r === c) {
           const series: [Float32Array | undefined, string, boolean][] = [[samples, 'rgba(33, 102, 172, 0.55)', true], [truth, '#111', false]]
-          const hs = series.map(([x]) => (x && x.length ? hist1d(x, d, c, lo, hi, bins) : undefined))
+          const hs = [samples && samples.length ? hist1d(samples, d, c, lo, hi, bins) : undefined, truthHists?.one[c]]
           const norm = hs.map((h, i) => (h ? (series[i]![0]!.length / d) * (1 / bins) : 1))
           const max = Math.max(1e-12, ...hs.map((h, i) => (h ? Math.max(...h) / norm[i]! : 0)))
           const py = scaleLinear().domain([0, max]).range([oy + cell - pad, oy + pad])
@@ -97,7 +106,8 @@ export function CornerPlot({ samples, truth, d, range = DEFAULT_RANGE, bins = 64
         } else {
           const x = r > c ? samples : truth
           if (!x || !x.length) continue
-          const h = hist2d(x, d, c, r, lo, hi, bins)
+          const h = r > c ? hist2d(x, d, c, r, lo, hi, bins) : truthHists?.two.get(`${c},${r}`)
+          if (!h) continue
           const max = Math.max(...h)
           if (max === 0) continue
           const lut = r > c ? LUT_SAMPLES : LUT_TRUTH
@@ -122,7 +132,7 @@ export function CornerPlot({ samples, truth, d, range = DEFAULT_RANGE, bins = 64
     ctx.fillStyle = '#57606a'
     ctx.font = '11px system-ui'
     for (let k = 0; k < d; k++) ctx.fillText(labels?.[k] ?? `x${k + 1}`, k * cell + 6, k * cell + 14)
-  }, [samples, truth, d, range, bins, cell, size, labels])
+  }, [samples, truth, truthHists, d, range, bins, cell, size, labels])
   return (
     <figure className="corner-plot">
       <canvas ref={ref} width={size} height={size} data-testid="corner-plot" data-points={samples ? samples.length / d : 0} />
