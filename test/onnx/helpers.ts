@@ -4,16 +4,9 @@ import * as tf from '@tensorflow/tfjs-core'
 
 export { ort }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 as rng } from '../../src/core/linalg/random'
+
+export { rng }
 
 export function randn(r: () => number, n: number): Float32Array {
   const out = new Float32Array(n)

@@ -1,8 +1,7 @@
 // `npm run cli -- em --preset tiny --laps 4 --seed 7 --out em.json`: the manifold lab's DiEM loop in Node
 // (same code as the page). Lap 0 is the initial Gaussian prior.
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { CliError, type Command } from '../command'
+import { CliError, parseFlags, type Command } from '../command'
 import { useNodeBackend } from '../nodeTf'
 import { MANIFOLD_PRESETS, type ManifoldPreset } from '../../core/em/presets'
 import { runManifold } from '../../engines/tfjs/manifoldRunner'
@@ -17,16 +16,7 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
 const command: Command = {
   summary: 'run DiEM on the manifold experiment and write per-lap metrics',
   async run(args) {
-    let values
-    try {
-      values = parseArgs({
-        args,
-        options: { preset: { type: 'string' }, laps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } },
-        strict: true,
-      }).values
-    } catch (e) {
-      throw new CliError(e instanceof Error ? e.message : String(e))
-    }
+    const values = parseFlags(args, ['preset', 'laps', 'seed', 'out', 'backend'])
     const presetName = values.preset ?? 'tiny'
     if (!(presetName in MANIFOLD_PRESETS)) throw new CliError(`--preset must be one of ${Object.keys(MANIFOLD_PRESETS).join(', ')}, got "${presetName}"`)
     const base = MANIFOLD_PRESETS[presetName as ManifoldPreset]

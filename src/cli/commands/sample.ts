@@ -6,8 +6,7 @@
 // ignored. Output {"config", "cost": {"forward", "vjp", "seconds"}, "samples": [[...], ...]}.
 // Bad input → one line naming the field, exit 2. Seeded: one --seed fixes every draw (see linalg/random.ts).
 import { readFileSync, writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { CliError, type Command } from '../command'
+import { CliError, parseFlags, type Command } from '../command'
 import { fromRows, isSPD, type Mat } from '../../core/linalg/dense'
 import type { SamplerName } from '../../core/diffusion/sampler'
 import type { Denoiser } from '../../core/types'
@@ -88,20 +87,7 @@ function int(name: string, v: string | undefined, fallback: number, min: number)
 const command: Command = {
   summary: 'posterior samples for a Gaussian/GMM prior and a dense linear observation',
   async run(args) {
-    let values
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          problem: { type: 'string' }, method: { type: 'string' }, solver: { type: 'string' }, iters: { type: 'string' },
-          steps: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-          sampler: { type: 'string' }, backend: { type: 'string' }, jacobian: { type: 'string' },
-        },
-        strict: true,
-      }).values
-    } catch (e) {
-      throw new CliError(e instanceof Error ? e.message : String(e))
-    }
+    const values = parseFlags(args, ['problem', 'method', 'solver', 'iters', 'steps', 'samples', 'seed', 'out', 'sampler', 'backend', 'jacobian'])
     if (!values.problem) fail('--problem is required (a JSON file)')
     const method = values.method ?? 'mmps'
     if (!(METHODS as readonly string[]).includes(method)) fail(`--method must be one of ${METHODS.join(', ')}, got "${method}"`)

@@ -2,8 +2,7 @@
 // algorithms.md §6.1 over the whole σ_t grid and all four covariance heuristics (same code as the page).
 // Writes {"results": [{"sigma_t", "covariance", "seed", "sinkhorn"}, …], …provenance}.
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { CliError, type Command } from '../command'
+import { CliError, parseFlags, type Command } from '../command'
 import { runToyExperiment, SIGMA_GRID, summarizeToy, TOY_PRESETS, type ToyPresetName } from '../../core/toy/experiment'
 import { COVARIANCES } from '../../core/toy/observation'
 
@@ -24,25 +23,7 @@ function sigmaList(v: string | undefined): number[] {
 const command: Command = {
   summary: 'the analytic toy (§6): Sinkhorn divergence of q(x_t|y) vs p(x_t|y) over σ_t, per covariance heuristic',
   async run(args) {
-    let values
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          seeds: { type: 'string' },
-          out: { type: 'string' },
-          preset: { type: 'string' },
-          sigmas: { type: 'string' },
-          'prior-samples': { type: 'string' },
-          'set-size': { type: 'string' },
-          quiet: { type: 'boolean' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values
-    } catch (e) {
-      throw new CliError(e instanceof Error ? e.message : String(e))
-    }
+    const values = parseFlags(args, ['seeds', 'out', 'preset', 'sigmas', 'prior-samples', 'set-size'], ['quiet'])
     const preset = values.preset ?? 'browser'
     if (!(preset in TOY_PRESETS)) throw new CliError(`--preset must be one of ${Object.keys(TOY_PRESETS).join(', ')}, got "${preset}"`)
     const seeds = int('seeds', values.seeds, 4, 1)

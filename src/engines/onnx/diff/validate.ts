@@ -3,6 +3,7 @@
 // Node-only APIs.
 import * as tf from '@tensorflow/tfjs-core'
 import type { OnnxDenoiser } from './denoiser'
+import { mulberry32 as rng } from '../../../core/linalg/random'
 
 export interface RefFeed {
   readonly data: Float32Array
@@ -40,16 +41,6 @@ export interface ValidationResult {
   readonly per_sigma: readonly SigmaReport[]
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function randn(r: () => number, n: number): Float32Array {
   const out = new Float32Array(n)
