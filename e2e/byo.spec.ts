@@ -12,8 +12,13 @@ test('bring your own ONNX: a good model passes parity and gradient checks and re
   await page.getByTestId('byo-add').click()
   await expect(page.getByTestId('byo-message')).toContainText('user-tiny-edm')
   // kept across a reload and offered by the studio
-  await page.goto('/?backend=wasm#/studio')
+  await page.goto('/?backend=wasm&model=user-tiny-edm&image=demo%2Fcifar%2Fcoffee.png#/studio')
   await expect(page.getByTestId('studio-model').locator('option', { hasText: 'user-tiny-edm (yours)' })).toHaveCount(1)
+  await expect(page.getByTestId('studio-model')).toHaveValue('user-tiny-edm')
+  // a fresh sample of the model can serve as the clean image
+  await page.getByTestId('studio-sample-image').click()
+  await expect(page).toHaveURL(/image=sample/, { timeout: 60_000 })
+  await expect(page.getByTestId('studio-image-error')).toHaveCount(0)
 })
 
 test('bring your own ONNX: corrupt files and unsupported ops get specific messages', async ({ page }) => {

@@ -98,6 +98,8 @@ function RunControls() {
 function ImagePicker() {
   const config = useStudio((s) => s.config)
   const loadImage = useStudio((s) => s.loadImage)
+  const sampleImage = useStudio((s) => s.sampleImage)
+  const imageBusy = useStudio((s) => s.imageBusy)
   const update = useStudio((s) => s.update)
   const models = useModelRegistry((s) => s.models)
   const m = modelOf(config)
@@ -110,6 +112,7 @@ function ImagePicker() {
       {m && DEMO_IMAGES[m.demoKind].map((url) => (
         <button key={url} type="button" className={url === config.image ? 'chip active' : 'chip'} onClick={() => void loadImage(url)}>{url.split('/').pop()?.replace('.png', '')}</button>
       ))}{' '}
+      <button type="button" className={config.image === 'sample' ? 'chip active' : 'chip'} onClick={() => void sampleImage()} disabled={imageBusy} data-testid="studio-sample-image">{imageBusy ? 'sampling…' : 'a fresh model sample'}</button>{' '}
       <label className="file">upload <input type="file" accept="image/*" onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void loadImage(f) }} data-testid="studio-upload" /></label>
     </fieldset>
   )

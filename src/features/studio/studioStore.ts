@@ -24,6 +24,9 @@ interface StudioState {
   update(patch: Partial<StudioConfig>): void
   preset(key: string): void
   loadImage(source: string | File): Promise<void>
+  /** Draws a fresh unconditional sample from the model (DDPM, 32 steps) and uses it as the clean image. */
+  sampleImage(): Promise<void>
+  imageBusy: boolean
   run(): Promise<void>
   cancel(): Promise<void>
 }
@@ -48,13 +51,30 @@ export const useStudio = create<StudioState>((set, get) => ({
   urlMessages: [],
   snapshots: {},
   results: {},
+  imageBusy: false,
+  async sampleImage() {
+    const m = modelOf(get().config)
+    if (!m || get().jobId || get().imageBusy) return
+    set({ imageBusy: true, imageError: undefined })
+    try {
+      const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
+      const [c, h, w] = m.shape
+      set({ image: { data: r.samples.map((v) => Math.max(-2, Math.min(2, v))), c, h, w }, config: { ...get().config, image: 'sample' }, observation: undefined, snapshots: {}, results: {} })
+      writeUrl(get().config)
+    } catch (e) {
+      set({ imageError: `Could not draw a model sample: ${errText(e)}` })
+    } finally {
+      set({ imageBusy: false })
+    }
+  },
   async init() {
     await useModelRegistry.getState().load()
     const modelIds = useModelRegistry.getState().models.map((m) => m.id)
     const { config, messages } = parseStudioParams(window.location.search, modelIds)
     set({ config, urlMessages: messages })
     writeUrl(config)
-    await get().loadImage(config.image === 'upload' || config.image === 'sample' ? (DEMO_IMAGES[modelOf(config)?.demoKind ?? 'cifar'][0] ?? '') : config.image)
+    if (config.image === 'sample') await get().sampleImage()
+    else await get().loadImage(config.image === 'upload' ? (DEMO_IMAGES[modelOf(config)?.demoKind ?? 'cifar'][0] ?? '') : config.image)
   },
   update(patch) {
     const prev = get().config
