@@ -24,4 +24,8 @@ test('studio: 20 consecutive runs leave the worker\'s tensor count flat', async 
   }
   // the first run folds the graph's constants (cached); after that nothing may grow
   expect(counts.slice(1).every((c) => c === counts[1]), `tensor counts per run: ${counts.join(', ')}`).toBe(true)
+  // the last run's results survive a reload
+  await page.reload()
+  await expect(page.getByTestId('studio-restored')).toBeVisible()
+  await expect(page.getByTestId('metric-row')).toHaveCount(2)
 })

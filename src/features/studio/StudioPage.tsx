@@ -153,7 +153,7 @@ function MetricTable({ results, samples }: { results: MethodResult[]; samples: n
 }
 
 function Results() {
-  const { observation, snapshots, results, ranConfig, image, backend, jobId } = useStudio()
+  const { observation, snapshots, results, ranConfig, ranImage: image, backend, jobId, restoredAt } = useStudio()
   const m = ranConfig && modelOf(ranConfig)
   const list = useMemo(() => Object.values(results), [results])
   if (!ranConfig || !image || !m) return null
@@ -170,6 +170,7 @@ function Results() {
   }
   return (
     <section>
+      {restoredAt && <p className="hint" data-testid="studio-restored">Results of the last run, kept from {new Date(restoredAt).toLocaleString()} ({ranConfig.corruption.kind}, seed {ranConfig.seed}, {ranConfig.steps} steps).</p>}
       <div className="row" data-testid="studio-observation">
         <ImageCanvas image={image} label="clean x" downloadName="clean.png" />
         <ImageCanvas image={observation && observationImage(observation.y, observation.yShape, ranConfig.corruption.kind)} label={`observation y (${KIND_LABEL[ranConfig.corruption.kind]})`} downloadName="observation.png" testId="studio-y" />

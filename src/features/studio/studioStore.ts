@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, applyPreset, parseStudioParams, studioParams, type Stud
 import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
+import { loadLastRun, saveLastRun } from '../../app/persistence/studioDb'
 
 interface StudioState {
   config: StudioConfig
@@ -18,8 +19,11 @@ interface StudioState {
   jobId?: string
   runError?: string
   backend?: string
-  /** The config the shown results belong to. */
+  /** The config and clean image the shown results belong to. */
   ranConfig?: StudioConfig
+  ranImage?: ImageData3
+  /** When the shown results were restored from a previous session. */
+  restoredAt?: number
   init(): Promise<void>
   update(patch: Partial<StudioConfig>): void
   preset(key: string): void
@@ -59,7 +63,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     try {
       const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
       const [c, h, w] = m.shape
-      set({ image: { data: r.samples.map((v) => Math.max(-2, Math.min(2, v))), c, h, w }, config: { ...get().config, image: 'sample' }, observation: undefined, snapshots: {}, results: {} })
+      set({ image: { data: r.samples.map((v) => Math.max(-2, Math.min(2, v))), c, h, w }, config: { ...get().config, image: 'sample' } })
       writeUrl(get().config)
     } catch (e) {
       set({ imageError: `Could not draw a model sample: ${errText(e)}` })
@@ -73,6 +77,10 @@ export const useStudio = create<StudioState>((set, get) => ({
     const { config, messages } = parseStudioParams(window.location.search, modelIds)
     set({ config, urlMessages: messages })
     writeUrl(config)
+    const last = await loadLastRun().catch(() => undefined)
+    if (last && !get().ranConfig) {
+      set({ ranConfig: last.config, ranImage: last.image, observation: last.observation, results: last.results, backend: last.backend, restoredAt: last.savedAt })
+    }
     if (config.image === 'sample') await get().sampleImage()
     else await get().loadImage(config.image === 'upload' ? (DEMO_IMAGES[modelOf(config)?.demoKind ?? 'cifar'][0] ?? '') : config.image)
   },
@@ -118,7 +126,7 @@ export const useStudio = create<StudioState>((set, get) => ({
       }
       const image = await decodeImage(blob, channels, height, width)
       const name = typeof source === 'string' ? source : 'upload'
-      set({ image, imageError: undefined, config: { ...get().config, image: name }, observation: undefined, snapshots: {}, results: {} })
+      set({ image, imageError: undefined, config: { ...get().config, image: name } })
       writeUrl(get().config)
     } catch (e) {
       set({ imageError: `Image not used: ${errText(e)}` })
@@ -129,7 +137,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     const m = modelOf(config)
     if (jobId || !image || !m) return
     const id = newJobId('studio')
-    set({ jobId: id, runError: undefined, observation: undefined, snapshots: {}, results: {}, ranConfig: config })
+    set({ jobId: id, runError: undefined, observation: undefined, snapshots: {}, results: {}, ranConfig: config, ranImage: image, restoredAt: undefined })
     try {
       const r = await computeWorker().runStudio(
         id,
@@ -139,6 +147,8 @@ export const useStudio = create<StudioState>((set, get) => ({
         proxy((r: MethodResult) => set({ results: { ...get().results, [r.method]: r } })),
       )
       set({ backend: r.backend })
+      const st = get()
+      await saveLastRun({ config, image, observation: st.observation, results: st.results, backend: r.backend, savedAt: Date.now() }).catch(() => {})
     } catch (e) {
       const msg = errText(e)
       set({ runError: /cancelled/.test(msg) ? 'Run cancelled.' : `The run failed: ${msg}` })
