@@ -14,7 +14,7 @@ from unet import SIGMA_MAX, SIGMA_MIN
 
 
 def evaluate(ckpt, out_dir, test_x, test_desc, sample_n=64, sample_steps=128, sample_eta=1.0, seed=0,
-             raw_too=True):
+             raw_too=False):
     model, ck = load_ema_model(ckpt)
     t0 = time.time()
     res = {"checkpoint_step": ck["state"]["step"], "images_seen": ck["state"]["images_seen"],
@@ -33,7 +33,7 @@ def evaluate(ckpt, out_dir, test_x, test_desc, sample_n=64, sample_steps=128, sa
         mc = ck["cfg"]["model"]
         xs = sample(model, (sample_n, mc["in_ch"], mc["size"], mc["size"]), steps=sample_steps, eta=sample_eta,
                     seed=seed)
-        save_grid(xs, os.path.join(out_dir, "samples.png"), nrow=8, scale=2 if mc["size"] <= 32 else 1)
+        save_grid(xs, os.path.join(out_dir, "samples.png"), nrow=8, scale=2)
         res["samples"] = {"file": "samples.png", "n": sample_n,
                           "sampler": ("DDPM (η=1)" if sample_eta == 1 else f"DDIM (η={sample_eta})") +
                           f", {sample_steps} steps on the §2.1 VE grid (σ from 1e2 to 1e-3) plus the final "
@@ -118,6 +118,11 @@ def ship(ckpt, out_dir, card_extra, readme_extra):
     json.dump(card, open(os.path.join(out_dir, "card.json"), "w"), indent=1, ensure_ascii=False)
     g = card["evaluation"]["denoising_psnr_gain_db"]
     tr = card["training"]
+    batch_note = ""
+    if st["images_seen"] != st["step"] * tc["batch"]:
+        b0 = (st["images_seen"] - st["step"] * tc["batch"])
+        batch_note = f" (the first steps used a larger batch: {b0:,} extra images)"
+        tr["batch_note"] = batch_note.strip(" ()")
     readme = f"""# {card['name']} — pretrained denoiser (ONNX)
 
 `denoiser.onnx` ({card['bytes'] / 1e6:.2f} MB, sha256 `{card['sha256'][:16]}…`): inputs `x` float32
@@ -135,7 +140,7 @@ U-Net after §8.3: channels {mc['channels']}, residual blocks {mc['blocks']} per
 
 ## Training
 {card_extra['data_text']}
-{tr['steps']:,} steps of batch {tr['batch']} = {tr['images_seen']:,} images ({tr['epochs']} epochs), Adam lr {tr['lr']}
+{tr['steps']:,} steps of batch {tr['batch']}{batch_note} = {tr['images_seen']:,} images ({tr['epochs']} epochs), Adam lr {tr['lr']}
 (warm-up {tr['warmup_steps']} steps), clip {tr['grad_clip']}, EMA {tr['ema']} (shipped). CPU only: {tr['hours']} h on
 2 shared cores ({tr['images_per_second']} images/s on average, other jobs running; nice 15).
 Data licence: {tr['data_licence']}
