@@ -1,7 +1,7 @@
 // Worker side of the Models page.
 import { backendReady, jobs, tf } from './runtime'
 import type { ModelsApi } from './modelsApi'
-import { onnxDenoiser, ortSession } from './onnxModels'
+import { onnxDenoiser, ortExclusive, ortSession } from './onnxModels'
 import { ort } from '../engines/onnx/ortWeb'
 import { sample } from '../core/diffusion/sampler'
 import { psnr, toUnit } from '../core/metrics/image'
@@ -24,10 +24,10 @@ export const modelsApi: ModelsApi = {
     let engine: string
     if (req.engine === 'onnxruntime-web') {
       const session = await ortSession(req.onnxUrl, 'wasm')
-      const out = await session.run({
+      const out = await ortExclusive(() => session.run({
         [session.inputNames[0] ?? 'x']: new ort.Tensor('float32', noisy, [1, c, h, w]),
         [session.inputNames[1] ?? 'sigma']: new ort.Tensor('float32', new Float32Array([req.sigma]), [1]),
-      })
+      }))
       const y = out[session.outputNames[0] ?? 'denoised']
       if (!y) throw new Error('the model returned no output')
       denoised = (await y.getData()) as Float32Array

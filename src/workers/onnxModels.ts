@@ -21,6 +21,14 @@ export async function modelBytes(url: string): Promise<Uint8Array> {
   return p
 }
 
+let ortQueue: Promise<unknown> = Promise.resolve()
+/** onnxruntime-web sessions must not run concurrently ("Session mismatch"): one run at a time, in order. */
+export function ortExclusive<T>(f: () => Promise<T>): Promise<T> {
+  const run = ortQueue.then(f, f)
+  ortQueue = run.catch(() => undefined)
+  return run
+}
+
 export async function ortSession(url: string, ep: OrtEp): ReturnType<typeof createSession> {
   const key = `${ep} ${url}`
   let s = sessions.get(key)

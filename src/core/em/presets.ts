@@ -31,8 +31,8 @@ export const MANIFOLD_PRESETS: Record<ManifoldPreset, ManifoldConfig> = {
     estep: { steps: 8, chunk: 256, cgIters: 2 },
   },
   default: {
-    ...common, preset: 'default', observations: 1024, evalSize: 512, fitIterations: 16, laps: 16, hidden: 256,
-    train: { steps: 200, batch: 256, lrInit: 1e-3, lrEnd: 1e-6 },
+    ...common, preset: 'default', observations: 1024, evalSize: 256, fitIterations: 16, laps: 16, hidden: 256,
+    train: { steps: 160, batch: 256, lrInit: 1e-3, lrEnd: 1e-6 },
     estep: { steps: 32, chunk: 1024, cgIters: 2 },
   },
   paper: {

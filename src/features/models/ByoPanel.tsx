@@ -15,7 +15,7 @@ function CheckSummary({ r }: { r: ByoCheckResult }) {
         {r.errors.map((e) => <tr key={e}><th>problem</th><td className="bad">{e}</td></tr>)}
         {r.unsupported.length > 0 && <tr><th>unsupported ops</th><td data-testid="byo-unsupported">{r.unsupported.join('; ')}</td></tr>}
         {r.shape && <tr><th>runs at</th><td>{r.shape.join(' × ')}</td></tr>}
-        {r.parityMaxAbs !== undefined && <tr><th>parity vs onnxruntime-web</th><td>max |Δ| = {r.parityMaxAbs.toExponential(2)} (limit {PARITY_LIMIT})</td></tr>}
+        {r.parityMaxAbs !== undefined && <tr><th>parity vs onnxruntime-web</th><td>max |Δ| = {r.parityMaxAbs.toExponential(2)} (limit {r.parityLimit ?? PARITY_LIMIT}, tfjs {r.backend ?? '?'})</td></tr>}
         {r.gradcheckRel !== undefined && <tr><th>gradient check</th><td>relative error {r.gradcheckRel.toExponential(2)} (limit {GRADCHECK_LIMIT})</td></tr>}
         {r.msForwardTfjs !== undefined && <tr><th>time</th><td>forward {r.msForwardOrt?.toFixed(1)} ms (onnxruntime-web) / {r.msForwardTfjs.toFixed(1)} ms (tfjs); VJP {r.msVjpTfjs?.toFixed(1)} ms</td></tr>}
         {r.ops && <tr><th>ops</th><td className="hint">{Object.entries(r.ops).map(([k, v]) => `${k}×${v}`).join(', ')}</td></tr>}

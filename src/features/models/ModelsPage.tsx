@@ -84,7 +84,7 @@ function Demo() {
         <ImageCanvas image={slice(s.demo?.denoised, 0, c, h, w)} label={`D(x_t, σ)${s.demo ? ` (${s.demo.psnrDenoised.toFixed(2)} dB)` : ''}`} testId="demo-denoised" downloadName="denoised.png" />
       </div>
       {s.demoBusy && <p className="hint">denoising… (the first run loads the model)</p>}
-      {s.demo && <p className="hint" data-testid="demo-info">{s.demo.engine}, {s.demo.ms.toFixed(0)} ms; gain {(s.demo.psnrDenoised - s.demo.psnrNoisy).toFixed(2)} dB</p>}
+      {s.demo && <p className="hint" data-testid="demo-info" data-model={s.demo.modelId} data-engine={s.demo.engine}>{s.demo.engine}, {s.demo.ms.toFixed(0)} ms; gain {(s.demo.psnrDenoised - s.demo.psnrNoisy).toFixed(2)} dB</p>}
     </div>
   )
 }

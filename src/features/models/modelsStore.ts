@@ -12,7 +12,7 @@ interface ModelsState {
   imageUrl?: string
   sigma: number
   engine: DemoEngine
-  demo?: DenoiseDemoResult
+  demo?: DenoiseDemoResult & { modelId: string }
   demoBusy: boolean
   sampleSteps: number
   sampler: 'ddpm' | 'ddim'
@@ -36,6 +36,8 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
 export function currentModel(id: string): ModelEntry | undefined {
   return findModel(id)
 }
+
+let demoSeq = 0
 
 export const useModels = create<ModelsState>((set, get) => ({
   modelId: useModelRegistry.getState().models[0]?.id ?? '',
@@ -74,15 +76,17 @@ export const useModels = create<ModelsState>((set, get) => ({
   async runDemo() {
     const { image, sigma, engine, modelId } = get()
     const m = currentModel(modelId)
-    if (!image || !m || get().demoBusy) return
+    if (!image || !m) return
+    // the latest request wins: a result for an older model/image/σ/engine is dropped
+    const seq = ++demoSeq
     set({ demoBusy: true })
     try {
       const demo = await computeWorker().denoiseDemo({ onnxUrl: m.onnxUrl, image: image.data, shape: [image.c, image.h, image.w], sigma, seed: 1, engine })
-      set({ demo, message: undefined })
+      if (seq === demoSeq) set({ demo: { ...demo, modelId }, message: undefined })
     } catch (e) {
-      set({ message: `Denoising failed: ${errText(e)}` })
+      if (seq === demoSeq) set({ message: `Denoising failed: ${errText(e)}` })
     } finally {
-      set({ demoBusy: false })
+      if (seq === demoSeq) set({ demoBusy: false })
     }
   },
   setSampling(p) {

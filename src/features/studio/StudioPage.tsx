@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ChangeEvent } from 'react'
+import { memo, useEffect, useMemo, useState, type ChangeEvent } from 'react'
 import { useStudio, modelOf } from './studioStore'
 import { DEMO_IMAGES } from '../../app/models'
 import { useModelRegistry } from '../../app/modelRegistry'
@@ -6,7 +6,7 @@ import { METHOD_DEFAULTS, STUDIO_PRESETS, type CorruptionKind, type MethodSpec }
 import type { MethodName } from '../../core/posterior/method'
 import { ImageCanvas } from '../../components/ImageCanvas'
 import { imageAt, observationImage, stdImage } from './display'
-import type { MethodResult } from '../../workers/studioApi'
+import type { MethodResult, MethodSnapshot } from '../../workers/studioApi'
 
 const KIND_LABEL: Record<CorruptionKind, string> = {
   random: 'random inpainting', box: 'box inpainting', blur: 'motion blur', sr: 'super-resolution', mri: 'MRI k-space undersampling',
@@ -152,10 +152,51 @@ function MetricTable({ results, samples }: { results: MethodResult[]; samples: n
   )
 }
 
+interface RowProps {
+  index: number
+  spec: MethodSpec
+  snap?: MethodSnapshot
+  result?: MethodResult
+  c: number
+  h: number
+  w: number
+  waiting: boolean
+}
+
+/** One method's row; memoised so that a snapshot of one method does not redraw the others. */
+const MethodRow = memo(function MethodRow({ index: i, spec, snap, result: r, c, h, w, waiting }: RowProps) {
+  const xt = useMemo(() => imageAt(snap?.xt, 0, c, h, w), [snap, c, h, w])
+  const tweedie = useMemo(() => imageAt(snap?.denoised, 0, c, h, w), [snap, c, h, w])
+  const mean = useMemo(() => r?.mean && { data: r.mean, c, h, w }, [r, c, h, w])
+  const sd = useMemo(() => r?.std && stdImage(r.std, c, h, w), [r, c, h, w])
+  const samples = useMemo(() => (r?.samples ? Array.from({ length: r.samples.length / (c * h * w) }, (_, s) => imageAt(r.samples, s, c, h, w)) : []), [r, c, h, w])
+  return (
+    <div className="method-row" data-testid={`method-${i}`} data-status={r?.status ?? 'running'}>
+      <div className="method-head">
+        <strong>{r?.label ?? spec.name}</strong>
+        <progress max={1} value={r ? 1 : snap ? snap.step / snap.steps : 0} />
+        <span className="hint">{r ? `${r.status}${r.error ? `: ${r.error}` : ''}` : snap ? `step ${snap.step}/${snap.steps}, σ = ${snap.sigma.toPrecision(3)}` : waiting ? 'waiting' : ''}</span>
+      </div>
+      <div className="row">
+        <ImageCanvas image={xt} label="x_t" size={96} />
+        <ImageCanvas image={tweedie} label="E[x | x_t, y]" size={96} testId={`tweedie-${i}`} />
+        {mean && <ImageCanvas image={mean} label={`posterior mean ${r?.psnrMean?.toFixed(2)} dB`} size={96} downloadName={`${spec.name}-mean.png`} />}
+        {sd && <ImageCanvas image={sd.image} label={`std (max ${sd.max.toFixed(2)})`} size={96} downloadName={`${spec.name}-std.png`} />}
+        {samples.map((img, s) => (
+          <ImageCanvas key={s} image={img} label={`sample ${s + 1}`} size={72} downloadName={`${spec.name}-sample-${s + 1}.png`} />
+        ))}
+      </div>
+    </div>
+  )
+})
+
 function Results() {
   const { observation, snapshots, results, ranConfig, ranImage: image, backend, jobId, restoredAt } = useStudio()
   const m = ranConfig && modelOf(ranConfig)
   const list = useMemo(() => Object.values(results), [results])
+  const kind = ranConfig?.corruption.kind
+  const yImage = useMemo(() => (observation && kind ? observationImage(observation.y, observation.yShape, kind) : undefined), [observation, kind])
+  const baseImage = useMemo(() => (observation && image ? { data: observation.baseline, c: image.c, h: image.h, w: image.w } : undefined), [observation, image])
   if (!ranConfig || !image || !m) return null
   const { c, h, w } = image
   const download = (): void => {
@@ -173,33 +214,13 @@ function Results() {
       {restoredAt && <p className="hint" data-testid="studio-restored">Results of the last run, kept from {new Date(restoredAt).toLocaleString()} ({ranConfig.corruption.kind}, seed {ranConfig.seed}, {ranConfig.steps} steps).</p>}
       <div className="row" data-testid="studio-observation">
         <ImageCanvas image={image} label="clean x" downloadName="clean.png" />
-        <ImageCanvas image={observation && observationImage(observation.y, observation.yShape, ranConfig.corruption.kind)} label={`observation y (${KIND_LABEL[ranConfig.corruption.kind]})`} downloadName="observation.png" testId="studio-y" />
-        <ImageCanvas image={observation && { data: observation.baseline, c, h, w }} label={`baseline ${ranConfig.corruption.kind === 'mri' ? '(zero-filled)' : '(Aᵀy, normalised)'}${observation ? ` ${observation.baselinePsnr.toFixed(2)} dB` : ''}`} downloadName="baseline.png" />
+        <ImageCanvas image={yImage} label={`observation y (${KIND_LABEL[ranConfig.corruption.kind]})`} downloadName="observation.png" testId="studio-y" />
+        <ImageCanvas image={baseImage} label={`baseline ${ranConfig.corruption.kind === 'mri' ? '(zero-filled)' : '(Aᵀy, normalised)'}${observation ? ` ${observation.baselinePsnr.toFixed(2)} dB` : ''}`} downloadName="baseline.png" />
       </div>
       <div className="studio-grid" data-testid="studio-grid">
-        {ranConfig.methods.map((spec, i) => {
-          const snap = snapshots[i]
-          const r = results[i]
-          const sd = r?.std && stdImage(r.std, c, h, w)
-          return (
-            <div key={i} className="method-row" data-testid={`method-${i}`} data-status={r?.status ?? 'running'}>
-              <div className="method-head">
-                <strong>{r?.label ?? spec.name}</strong>
-                <progress max={1} value={r ? 1 : snap ? snap.step / snap.steps : 0} />
-                <span className="hint">{r ? `${r.status}${r.error ? `: ${r.error}` : ''}` : snap ? `step ${snap.step}/${snap.steps}, σ = ${snap.sigma.toPrecision(3)}` : jobId ? 'waiting' : ''}</span>
-              </div>
-              <div className="row">
-                <ImageCanvas image={imageAt(snap?.xt, 0, c, h, w)} label="x_t" size={96} />
-                <ImageCanvas image={imageAt(snap?.denoised, 0, c, h, w)} label="E[x | x_t, y]" size={96} testId={`tweedie-${i}`} />
-                {r?.mean && <ImageCanvas image={{ data: r.mean, c, h, w }} label={`posterior mean ${r.psnrMean?.toFixed(2)} dB`} size={96} downloadName={`${spec.name}-mean.png`} />}
-                {sd && <ImageCanvas image={sd.image} label={`std (max ${sd.max.toFixed(2)})`} size={96} downloadName={`${spec.name}-std.png`} />}
-                {r?.samples && Array.from({ length: r.samples.length / (c * h * w) }, (_, s) => (
-                  <ImageCanvas key={s} image={imageAt(r.samples, s, c, h, w)} label={`sample ${s + 1}`} size={72} downloadName={`${spec.name}-sample-${s + 1}.png`} />
-                ))}
-              </div>
-            </div>
-          )
-        })}
+        {ranConfig.methods.map((spec, i) => (
+          <MethodRow key={i} index={i} spec={spec} snap={snapshots[i]} result={results[i]} c={c} h={h} w={w} waiting={!!jobId} />
+        ))}
       </div>
       {list.length > 0 && <MetricTable results={list} samples={ranConfig.samples} />}
       {list.length > 0 && !jobId && <button type="button" onClick={download} data-testid="studio-download">Download the run as JSON</button>}
