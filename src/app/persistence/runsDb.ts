@@ -2,6 +2,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ManifoldConfig } from '../../core/em/presets'
 import type { MlpWeights } from '../../engines/tfjs/mlp'
+import type { LapOutcome } from '../../core/em/diem'
 
 export type RunStatus = 'running' | 'stopped' | 'done' | 'failed'
 
@@ -15,16 +16,9 @@ export interface RunRecord {
   error?: string
 }
 
-export interface LapRow {
+/** A finished lap as stored: the loop's outcome plus its run, the model after it and the fixed Gaussian. */
+export interface LapRow extends LapOutcome {
   runId: string
-  lap: number
-  samples: Float32Array
-  kept: number
-  discarded: number
-  losses: number[]
-  seconds: number
-  sinkhorn: number
-  slicedWasserstein: number
   weights?: MlpWeights
   prior: { mean: Float64Array; cov: Float64Array }
 }
