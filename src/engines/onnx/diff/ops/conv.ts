@@ -84,17 +84,25 @@ function convFilter(c: OpCtx, w: Arg, is1d: boolean, d: [number, number], depthw
   })
 }
 
+/** Kernel and input sizes of a 1-D (rank 3, treated as H = 1) or 2-D (rank 4) convolution. */
+function spatial(xs: readonly number[], ws: readonly number[]): { is1d: boolean; kh: number; kw: number; inH: number; inW: number } {
+  const is1d = xs.length === 3
+  return {
+    is1d,
+    kh: is1d ? 1 : (ws[2] ?? 1),
+    kw: is1d ? (ws[2] ?? 1) : (ws[3] ?? 1),
+    inH: is1d ? 1 : (xs[2] ?? 1),
+    inW: is1d ? (xs[2] ?? 1) : (xs[3] ?? 1),
+  }
+}
+
 function conv(c: OpCtx): tf.Tensor {
   const xa = c.input(0)
   const wa = c.input(1)
   const rank = xa.shape.length
   if (rank !== 3 && rank !== 4) throw new OpError(`Conv supports 1-D and 2-D inputs (rank 3 or 4), got rank ${rank}`)
-  const is1d = rank === 3
   const ws = wa.shape
-  const kh = is1d ? 1 : (ws[2] ?? 1)
-  const kw = is1d ? (ws[2] ?? 1) : (ws[3] ?? 1)
-  const inH = is1d ? 1 : (xa.shape[2] ?? 1)
-  const inW = is1d ? (xa.shape[2] ?? 1) : (xa.shape[3] ?? 1)
+  const { is1d, kh, kw, inH, inW } = spatial(xa.shape, ws)
   const g = geometry(c, inH, inW, kh, kw, is1d, false)
   let x = xa.tensor()
   if (is1d) x = tf.expandDims(x, 2)
@@ -138,12 +146,8 @@ function convTranspose(c: OpCtx): tf.Tensor {
   const wa = c.input(1) // [C_in, C_out/g, kh, kw]
   const rank = xa.shape.length
   if (rank !== 3 && rank !== 4) throw new OpError(`ConvTranspose supports 1-D and 2-D inputs, got rank ${rank}`)
-  const is1d = rank === 3
   const ws = wa.shape
-  const kh = is1d ? 1 : (ws[2] ?? 1)
-  const kw = is1d ? (ws[2] ?? 1) : (ws[3] ?? 1)
-  const inH = is1d ? 1 : (xa.shape[2] ?? 1)
-  const inW = is1d ? (xa.shape[2] ?? 1) : (xa.shape[3] ?? 1)
+  const { is1d, kh, kw, inH, inW } = spatial(xa.shape, ws)
   const g = geometry(c, inH, inW, kh, kw, is1d, true)
   const op = c.ints('output_padding', null)
   const outPad: [number, number] = op ? (is1d ? [0, op[0] ?? 0] : [op[0] ?? 0, op[1] ?? 0]) : [0, 0]
