@@ -2,10 +2,15 @@
 // Node, tfjs-wasm executing models/cifar10-unet/denoiser.onnx op by op (exact VJPs by autodiff; the
 // samplers' denoiser interface is synchronous, which onnxruntime's async API cannot serve). All N held-out
 // test images go through the sampler as one batch (one operator per task, shared by the batch; [B] draws
-// a new mask per image). Writes docs/results.md.
+// a new mask per image). Writes docs/results.md; every finished row is also appended to --rows (JSON lines)
+// so that a long run cut off keeps what it measured, and runs split across processes join with --render.
 //   flags: --n 16 --steps 10,100 --tasks box,random,blur,sr --methods dps,pigdm,tmpd,diffpir,mmps:cg:1,mmps:cg:3
 //          --seed 0 --data <cifar10-test-jpg.tar.gz> --out docs/results.md --backend wasm --model models/cifar10-unet
-import { readFileSync, writeFileSync } from 'node:fs'
+//          --rows <file.jsonl> (default .bench/studio-rows.jsonl, git-ignored)
+//          --render=a.jsonl,b.jsonl   only rebuild --out from stored rows (no sampling)
+// Text after the line `<!-- notes -->` in --out is kept when the table is rewritten.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { cpus } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
@@ -19,6 +24,45 @@ import { psnr, ssim, toUnit } from '../src/core/metrics/image'
 import { loadCifarTest, DEFAULT_CIFAR_TEST } from './cifarTest'
 
 const arg = (k: string, d: string): string => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d
+const out = arg('out', 'docs/results.md')
+const NOTES = '<!-- notes -->'
+const TASK_ORDER = ['box', 'random', 'blur', 'sr']
+
+/** One measured table row together with the run that produced it. */
+interface Row {
+  task: string; label: string; steps: number; psnr: number; ssim: number; sPerSample: number; vjpPerStep: number; diverged: number
+  run: { command: string; machine: string; model: string; data: string; finished: string }
+}
+
+function render(rows: Row[]): string {
+  const order = (r: Row): number => TASK_ORDER.findIndex((t) => r.task.startsWith(t))
+  const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.r.steps - b.r.steps || a.i - b.i).map((e) => e.r)
+  const runs = [...new Map(rows.map((r) => [r.run.command, r.run])).values()]
+  const notes = existsSync(out) ? readFileSync(out, 'utf8').split(NOTES)[1] : undefined
+  return [
+    '# Studio benchmark: the paper\'s Table 4 tasks on our CIFAR-10 model',
+    '',
+    ...runs.flatMap((run) => [`- \`npm run bench:studio -- ${run.command}\` — ${run.machine}; finished ${run.finished}.`]),
+    '',
+    `Model: ${runs[0]?.model ?? '?'}`,
+    `Data: ${runs[0]?.data ?? '?'}`,
+    '',
+    '| task | method | steps | PSNR | SSIM | s/sample | VJP/step |',
+    '|---|---|---|---|---|---|---|',
+    ...sorted.map((r) => `| ${r.task} | ${r.label} | ${r.steps} | ${r.psnr.toFixed(2)}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
+    '',
+    ...(notes !== undefined ? [NOTES + notes.replace(/\n+$/, ''), ''] : []),
+  ].join('\n')
+}
+
+const renderFrom = arg('render', '')
+if (renderFrom) {
+  const rows = renderFrom.split(',').flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row))
+  writeFileSync(out, render(rows))
+  console.log(readFileSync(out, 'utf8'))
+  process.exit(0)
+}
+
 const n = Number(arg('n', '16'))
 const stepsList = arg('steps', '10,100').split(',').map(Number)
 const tasks = arg('tasks', 'box,random,blur,sr').split(',')
@@ -28,7 +72,8 @@ const methods: MethodSpec[] = arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,m
   if (!isMethodName(name)) throw new Error(`unknown method ${name}`)
   return { ...METHOD_DEFAULTS[name], ...(solver ? { solver: solver as MethodSpec['solver'] } : {}), ...(iters ? { iters: Number(iters) } : {}) }
 })
-const out = arg('out', 'docs/results.md')
+const rowsFile = arg('rows', '.bench/studio-rows.jsonl')
+mkdirSync(dirname(rowsFile), { recursive: true })
 
 await tf.setBackend(arg('backend', 'wasm'))
 const modelDir = arg('model', 'models/cifar10-unet')
@@ -38,8 +83,13 @@ const { images, names } = await loadCifarTest(arg('data', DEFAULT_CIFAR_TEST), n
 const shape = [3, 32, 32] as const
 const x = tf.tensor4d(images, [n, 3, 32, 32])
 const unit = Array.from({ length: n }, (_, i) => toUnit(images.subarray(i * 3072, (i + 1) * 3072)))
+const runInfo = {
+  command: process.argv.slice(2).join(' '),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.getBackend()} (the ONNX graph executed op by op, exact VJPs)`,
+  model: `${modelDir}/denoiser.onnx (sha256 ${card.sha256.slice(0, 12)}…, ${card.training.images_seen.toLocaleString('en')} training images seen).`,
+  data: `${n} CIFAR-10 test images (seeded shuffle, seed ${seed}; first: ${names.slice(0, 3).join(', ')}, …), one posterior sample each, DDPM sampler, x̂ clamped to [−2, 2] before guidance, σ_y in [−2, 2] units (§11 settings), one operator per task shared by the batch.`,
+}
 
-interface Row { task: string; label: string; steps: number; psnr: number; ssim: number; sPerSample: number; vjpPerStep: number; diverged: number }
 const rows: Row[] = []
 const t00 = performance.now()
 for (const task of tasks) {
@@ -64,27 +114,19 @@ for (const task of tasks) {
       }
       const ok = Math.max(1, n - bad)
       const cost = post.cost()
-      const row = { task: cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : task, label: methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad }
+      const row: Row = {
+        task: cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : task,
+        label: methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad,
+        run: { ...runInfo, finished: new Date().toISOString() },
+      }
       rows.push(row)
+      appendFileSync(rowsFile, JSON.stringify(row) + '\n')
       process.stderr.write(`${task} ${row.label} ${steps}: ${row.psnr.toFixed(2)} dB, SSIM ${row.ssim.toFixed(3)}, ${seconds.toFixed(0)} s (${((performance.now() - t00) / 60000).toFixed(1)} min total)\n`)
     }
   }
   tf.dispose(y)
   A.dispose()
 }
-
-const lines = [
-  '# Studio benchmark: the paper\'s Table 4 tasks on our CIFAR-10 model',
-  '',
-  `Command: \`npm run bench:studio -- ${process.argv.slice(2).join(' ')}\``,
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.getBackend()} (the ONNX graph executed op by op, exact VJPs); ${new Date().toISOString()}.`,
-  `Model: ${modelDir}/denoiser.onnx (sha256 ${card.sha256.slice(0, 12)}…, ${card.training.images_seen.toLocaleString('en')} training images seen).`,
-  `Data: ${n} CIFAR-10 test images (seeded shuffle, seed ${seed}; first: ${names.slice(0, 3).join(', ')}, …), one posterior sample each, DDPM sampler, x̂ clamped to [−2, 2] before guidance, σ_y in [−2, 2] units (§11 settings), one operator per task shared by the batch.`,
-  '',
-  '| task | method | steps | PSNR | SSIM | s/sample | VJP/step |',
-  '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.task} | ${r.label} | ${r.steps} | ${r.psnr.toFixed(2)}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
-  '',
-]
-writeFileSync(out, lines.join('\n'))
-console.log(lines.join('\n'))
+for (const r of rows) r.run.finished = new Date().toISOString()
+writeFileSync(out, render(rows))
+console.log(readFileSync(out, 'utf8'))

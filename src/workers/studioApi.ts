@@ -13,6 +13,8 @@ export interface StudioRequest {
 }
 
 export interface StudioApi {
+  /** The observation y and the simple baseline for a configuration, without running any method (fast). */
+  previewStudio(req: Omit<StudioRequest, 'onnxUrl'>): Promise<StudioObservation>
   runStudio(
     jobId: string,
     req: StudioRequest,

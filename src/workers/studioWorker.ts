@@ -3,10 +3,16 @@
 import { backendReady, jobs, tf } from './runtime'
 import type { StudioApi } from './studioApi'
 import { onnxDenoiser } from './onnxModels'
-import { runStudio } from '../core/studio/run'
+import { previewProblem, runStudio } from '../core/studio/run'
 import { yieldToEvents } from './jobs'
 
 export const studioApi: StudioApi = {
+  async previewStudio(req) {
+    await backendReady
+    const [c, h, w] = req.shape
+    if (req.image.length !== c * h * w) throw new Error(`the image has ${req.image.length} values; the model needs ${c}×${h}×${w}`)
+    return previewProblem(req.image, req.shape, req.config)
+  },
   async runStudio(jobId, req, onObservation, onSnapshot, onMethodDone) {
     await backendReady
     const [c, h, w] = req.shape

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CONFIG, applyPreset, parseStudioParams, studioParams } from './config'
+import { DEFAULT_CONFIG, applyPreset, parseStudioParams, problemSeed, sameProblem, studioParams } from './config'
 
 const models = ['cifar10-unet', 'mri-unet']
 
@@ -28,5 +28,31 @@ describe('studio URL state', () => {
     for (const bit of ['steps=abc is not a number', 'teleport', '"foo"', 'bicg', '"gpt"', 'evil.example']) {
       expect(r.messages.join('\n')).toContain(bit)
     }
+  })
+  it('round-trips a box position and an operator seed; clamps a bad operator seed', () => {
+    const c = { ...DEFAULT_CONFIG, corruption: { ...DEFAULT_CONFIG.corruption, kind: 'box' as const, box: 8, top: 3, left: 20, opSeed: 12 } }
+    const back = parseStudioParams(`?${studioParams(c).toString()}`, models)
+    expect(back.messages).toEqual([])
+    expect(back.config).toEqual(c)
+    const bad = parseStudioParams('?opseed=-5', models)
+    expect(bad.config.corruption.opSeed).toBe(-1)
+    expect(bad.messages.join()).toMatch(/opseed=-5 is out of range/)
+  })
+})
+
+describe('studio problem identity', () => {
+  const fixed = { ...DEFAULT_CONFIG, corruption: { ...DEFAULT_CONFIG.corruption, opSeed: 4 } }
+  it('an operator seed keeps the observation while the run seed changes', () => {
+    expect(problemSeed({ ...fixed, seed: 9 })).toBe(4)
+    expect(problemSeed({ ...DEFAULT_CONFIG, seed: 9 })).toBe(9)
+    expect(sameProblem(fixed, { ...fixed, seed: 9 })).toBe(true)
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, seed: 9 })).toBe(false)
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, corruption: { ...DEFAULT_CONFIG.corruption, opSeed: DEFAULT_CONFIG.seed } })).toBe(true)
+  })
+  it('methods and sampling settings do not change the problem; σ_y, image and corruption do', () => {
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, steps: 7, samples: 5, methods: [] })).toBe(true)
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, sigmaY: 0.5 })).toBe(false)
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, image: 'sample' })).toBe(false)
+    expect(sameProblem(DEFAULT_CONFIG, { ...DEFAULT_CONFIG, corruption: { ...DEFAULT_CONFIG.corruption, top: 2 } })).toBe(false)
   })
 })

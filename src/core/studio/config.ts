@@ -23,6 +23,9 @@ export interface Corruption {
   factor: 2 | 4
   /** mri: acceleration R. */
   accel: number
+  /** Seed of the operator (mask, box position, blur kernel, k-space lines) and of the observation noise;
+   *  −1 = the run's seed. Fixing it keeps one observation while the sampling seed varies. */
+  opSeed: number
 }
 
 export interface MethodSpec {
@@ -52,7 +55,7 @@ export const METHOD_DEFAULTS: Record<MethodName, MethodSpec> = {
   mmps: { name: 'mmps', solver: 'cg', iters: 1 },
 }
 
-export const DEFAULT_CORRUPTION: Corruption = { kind: 'box', missing: 0.75, box: 16, top: -1, left: -1, kernel: 9, intensity: 0.5, factor: 4, accel: 4 }
+export const DEFAULT_CORRUPTION: Corruption = { kind: 'box', missing: 0.75, box: 16, top: -1, left: -1, kernel: 9, intensity: 0.5, factor: 4, accel: 4, opSeed: -1 }
 
 export const DEFAULT_CONFIG: StudioConfig = {
   model: 'cifar10-unet',
@@ -84,6 +87,17 @@ export const STUDIO_PRESETS: Record<string, StudioPreset> = {
   mri8: { label: 'MRI ×8 (R = 8), σ_y = 0.01', patch: { model: 'mri-unet', image: 'demo/mri/colin27-z065mm.png', corruption: { kind: 'mri', accel: 8 }, sigmaY: 0.01 } },
 }
 
+/** The seed of the operator and of the observation noise: the corruption's own, or the run's. */
+export function problemSeed(c: Pick<StudioConfig, 'corruption' | 'seed'>): number {
+  return c.corruption.opSeed >= 0 ? c.corruption.opSeed : c.seed
+}
+
+/** Two configurations pose the same inverse problem (same operator and observation of the same image). */
+export function sameProblem(a: StudioConfig, b: StudioConfig): boolean {
+  const ka = { ...a.corruption, opSeed: problemSeed(a) }, kb = { ...b.corruption, opSeed: problemSeed(b) }
+  return a.model === b.model && a.image === b.image && a.sigmaY === b.sigmaY && JSON.stringify(ka) === JSON.stringify(kb)
+}
+
 export function applyPreset(c: StudioConfig, key: string): StudioConfig {
   const p = STUDIO_PRESETS[key]
   if (!p) return c
@@ -106,6 +120,7 @@ const RANGES = {
   kernel: { min: 3, max: 31, int: true },
   intensity: { min: 0, max: 1 },
   accel: { min: 1, max: 16 },
+  opseed: { min: -1, max: 2 ** 31 - 1, int: true },
   iters: { min: 1, max: 32, int: true },
 } satisfies Record<string, Range>
 
@@ -202,6 +217,7 @@ export function parseStudioParams(search: string, models: readonly string[]): Pa
       intensity: number(q, 'intensity', d.corruption.intensity, messages),
       factor,
       accel: number(q, 'accel', d.corruption.accel, messages),
+      opSeed: number(q, 'opseed', d.corruption.opSeed, messages),
     },
     sigmaY: number(q, 'sigmaY', d.sigmaY, messages),
     methods: parseMethods(q.get('methods'), messages),
@@ -222,6 +238,7 @@ export function studioParams(c: StudioConfig): URLSearchParams {
   if (k.kind === 'blur') { q.set('kernel', String(k.kernel)); q.set('intensity', String(k.intensity)) }
   if (k.kind === 'sr') q.set('factor', String(k.factor))
   if (k.kind === 'mri') q.set('accel', String(k.accel))
+  if (k.opSeed >= 0) q.set('opseed', String(k.opSeed))
   q.set('sigmaY', String(c.sigmaY))
   q.set('methods', formatMethods(c.methods))
   q.set('steps', String(c.steps))

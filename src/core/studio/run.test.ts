@@ -8,7 +8,7 @@ import { GaussianPriorDenoiser, gaussianPosterior } from '../priors/gaussian'
 import { buildOperator, observe } from './problem'
 import { psnr, toUnit } from '../metrics/image'
 import { DEFAULT_CONFIG, type StudioConfig } from './config'
-import { runStudio, type MethodResult } from './run'
+import { previewProblem, runStudio, type MethodResult, type StudioObservation } from './run'
 
 const C = 1, H = 12, W = 12, N = C * H * W
 
@@ -78,6 +78,26 @@ function exactPosteriorPsnr(): number {
   A.dispose()
   return psnr(toUnit(clean), toUnit(post.mean))
 }
+
+describe('previewProblem', () => {
+  it('shows the observation a run will see, and a fixed operator seed keeps it across run seeds', async () => {
+    const den = new ImageAdapter(smoothPrior())
+    const before = tf.memory().numTensors
+    const one = { ...config, methods: [config.methods[3]!], steps: 2, samples: 1 }
+    let seen: StudioObservation | undefined
+    await runStudio(den, clean, [C, H, W], one, { onObservation: (o) => { seen = o }, onSnapshot: () => {}, onMethodDone: () => {} })
+    const preview = await previewProblem(clean, [C, H, W], one)
+    expect(Array.from(preview.y)).toEqual(Array.from(seen!.y))
+    expect(preview.baselinePsnr).toBe(seen!.baselinePsnr)
+    const pinned = { ...one, corruption: { ...one.corruption, opSeed: 3 } }
+    const a = await previewProblem(clean, [C, H, W], { ...pinned, seed: 1 })
+    const b = await previewProblem(clean, [C, H, W], { ...pinned, seed: 2 })
+    const free = await previewProblem(clean, [C, H, W], { ...one, seed: 2 })
+    expect(Array.from(a.y)).toEqual(Array.from(b.y))
+    expect(Array.from(free.y)).not.toEqual(Array.from(b.y))
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
 
 describe('runStudio', () => {
   it('runs every method on one problem with per-call costs and no leaks', async () => {

@@ -10,8 +10,8 @@ import { posteriorDenoiser } from '../posterior/registry'
 import { methods as registry } from '../posterior/registry'
 import { FiniteDifferenceDenoiser } from '../denoisers/finiteDifference'
 import { psnr, ssim, toUnit } from '../metrics/image'
-import type { MethodSpec, StudioConfig } from './config'
-import { baseline, buildOperator, observe, type ImageShape } from './problem'
+import { problemSeed, type Corruption, type MethodSpec, type StudioConfig } from './config'
+import { baseline, buildOperator, observe, type DisposableOperator, type ImageShape } from './problem'
 
 export interface StudioObservation {
   /** y as the operator returns it ([outShape]); for display. */
@@ -75,6 +75,38 @@ export function methodLabel(m: MethodSpec): string {
   return m.name === 'dps' ? base : `${base} (${m.solver.toUpperCase()} ${m.iters})`
 }
 
+/** The operator, the clean image as a batch of one, and its seeded noisy observation. */
+function poseProblem(clean: Float32Array, [c, h, w]: ImageShape, config: StudioConfig): { A: DisposableOperator; x: Tensor; y: Tensor } {
+  const seed = problemSeed(config)
+  const A = buildOperator(config.corruption, [c, h, w], seed)
+  const x = tf.tensor4d(clean, [1, c, h, w])
+  return { A, x, y: observe(A, x, config.sigmaY, seed + 101) }
+}
+
+async function describeObservation(A: DisposableOperator, y: Tensor, clean: Float32Array, [c, h, w]: ImageShape, kind: Corruption['kind']): Promise<StudioObservation> {
+  const b = baseline(A, kind, y, [1, c, h, w])
+  const baseArr = (await b.data()) as Float32Array
+  b.dispose()
+  return {
+    y: (await y.data()) as Float32Array,
+    yShape: y.shape.slice(1),
+    baseline: baseArr,
+    baselinePsnr: psnr(toUnit(clean), toUnit(baseArr)),
+    baselineSsim: ssim(toUnit(clean), toUnit(baseArr), c, h, w),
+  }
+}
+
+/** The observation and baseline a run with this configuration would see, without running any method. */
+export async function previewProblem(clean: Float32Array, shape: ImageShape, config: StudioConfig): Promise<StudioObservation> {
+  const { A, x, y } = poseProblem(clean, shape, config)
+  try {
+    return await describeObservation(A, y, clean, shape, config.corruption.kind)
+  } finally {
+    tf.dispose([x, y])
+    A.dispose()
+  }
+}
+
 export async function runStudio(
   base: Denoiser,
   clean: Float32Array,
@@ -84,22 +116,11 @@ export async function runStudio(
 ): Promise<MethodResult[]> {
   const [c, h, w] = shape
   const n = c * h * w
-  const A = buildOperator(config.corruption, shape, config.seed)
-  const x = tf.tensor4d(clean, [1, c, h, w])
-  const y = observe(A, x, config.sigmaY, config.seed + 101)
+  const { A, x, y } = poseProblem(clean, shape, config)
   const den: Denoiser = config.jacobian === 'fd' ? new FiniteDifferenceDenoiser(base) : base
   const results: MethodResult[] = []
   try {
-    const b = baseline(A, config.corruption.kind, y, [1, c, h, w])
-    const baseArr = (await b.data()) as Float32Array
-    b.dispose()
-    cb.onObservation({
-      y: (await y.data()) as Float32Array,
-      yShape: y.shape.slice(1),
-      baseline: baseArr,
-      baselinePsnr: psnr(toUnit(clean), toUnit(baseArr)),
-      baselineSsim: ssim(toUnit(clean), toUnit(baseArr), c, h, w),
-    })
+    cb.onObservation(await describeObservation(A, y, clean, shape, config.corruption.kind))
     for (let i = 0; i < config.methods.length; i++) {
       const spec = config.methods[i]!
       const t0 = performance.now()

@@ -1,12 +1,14 @@
-import { memo, useEffect, useMemo, useState, type ChangeEvent } from 'react'
+import { memo, useDeferredValue, useEffect, useMemo, useState, type ChangeEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { useStudio, modelOf } from './studioStore'
 import { DEMO_IMAGES } from '../../app/models'
 import { useModelRegistry } from '../../app/modelRegistry'
-import { METHOD_DEFAULTS, STUDIO_PRESETS, type CorruptionKind, type MethodSpec } from '../../core/studio/config'
+import { METHOD_DEFAULTS, STUDIO_PRESETS, sameProblem, type CorruptionKind, type MethodSpec, type StudioConfig } from '../../core/studio/config'
 import type { MethodName } from '../../core/posterior/method'
 import { ImageCanvas } from '../../components/ImageCanvas'
 import { imageAt, observationImage, stdImage } from './display'
-import type { MethodResult, MethodSnapshot } from '../../workers/studioApi'
+import type { MethodResult, MethodSnapshot, StudioObservation } from '../../workers/studioApi'
+import type { ImageData3 } from '../../app/images'
 
 const KIND_LABEL: Record<CorruptionKind, string> = {
   random: 'random inpainting', box: 'box inpainting', blur: 'motion blur', sr: 'super-resolution', mri: 'MRI k-space undersampling',
@@ -31,7 +33,13 @@ function CorruptionControls() {
         {kinds.map((kind) => <option key={kind} value={kind}>{KIND_LABEL[kind]}</option>)}
       </select>{' '}
       {k.kind === 'random' && <label>missing <input type="number" step={0.05} min={0.01} max={0.99} value={k.missing} onChange={(e) => set({ missing: num(e) })} /></label>}
-      {k.kind === 'box' && <label>side <input type="number" min={2} max={32} value={k.box} onChange={(e) => set({ box: num(e) })} /> (position from the seed)</label>}
+      {k.kind === 'box' && (
+        <>
+          <label>side <input type="number" min={2} max={64} value={k.box} onChange={(e) => set({ box: num(e) })} data-testid="studio-box" /></label>{' '}
+          <label>top <input type="number" min={-1} max={63} value={k.top} onChange={(e) => set({ top: Math.round(num(e)) })} data-testid="studio-box-top" title="−1: random, from the operator seed" /></label>{' '}
+          <label>left <input type="number" min={-1} max={63} value={k.left} onChange={(e) => set({ left: Math.round(num(e)) })} data-testid="studio-box-left" title="−1: random, from the operator seed" /></label>
+        </>
+      )}
       {k.kind === 'blur' && (
         <>
           <label>kernel <input type="number" min={3} max={31} step={2} value={k.kernel} onChange={(e) => set({ kernel: num(e) })} /></label>{' '}
@@ -40,6 +48,9 @@ function CorruptionControls() {
       )}
       {k.kind === 'sr' && <label>factor <select value={k.factor} onChange={(e) => set({ factor: Number(e.target.value) === 2 ? 2 : 4 })}><option value={2}>×2</option><option value={4}>×4</option></select></label>}
       {k.kind === 'mri' && <label>acceleration R <input type="number" min={1} max={16} value={k.accel} onChange={(e) => set({ accel: num(e) })} /></label>}
+      {k.kind !== 'sr' && (
+        <>{' '}<label title="seed of the mask, box position, blur kernel or k-space lines, and of the noise; −1 follows the run seed">operator seed <input type="number" min={-1} value={k.opSeed} onChange={(e) => set({ opSeed: Math.max(-1, Math.round(num(e))) })} data-testid="studio-op-seed" /></label></>
+      )}
       {' '}<label>σ_y <input type="number" min={0.0001} max={4} step={0.005} value={config.sigmaY} onChange={(e) => update({ sigmaY: num(e) })} data-testid="studio-sigma-y" /></label>
     </fieldset>
   )
@@ -86,7 +97,7 @@ function RunControls() {
       <legend>Sampling</legend>
       <label>steps <input type="number" min={2} max={1000} value={config.steps} onChange={(e) => update({ steps: Math.max(2, Math.min(1000, Math.round(num(e)))) })} style={{ width: '4.5rem' }} data-testid="studio-steps" /></label>{' '}
       <label>sampler <select value={config.sampler} onChange={(e) => update({ sampler: e.target.value === 'ddim' ? 'ddim' : 'ddpm' })}><option value="ddpm">DDPM</option><option value="ddim">DDIM</option></select></label>{' '}
-      <label>seed <input type="number" min={0} value={config.seed} onChange={(e) => update({ seed: Math.max(0, Math.round(num(e))) })} style={{ width: '4.5rem' }} /></label>{' '}
+      <label>seed <input type="number" min={0} value={config.seed} onChange={(e) => update({ seed: Math.max(0, Math.round(num(e))) })} style={{ width: '4.5rem' }} data-testid="studio-seed" /></label>{' '}
       <label>samples/method <input type="number" min={1} max={16} value={config.samples} onChange={(e) => update({ samples: Math.max(1, Math.min(16, Math.round(num(e)))) })} style={{ width: '3.5rem' }} data-testid="studio-samples" /></label>{' '}
       <label>Jacobian <select value={config.jacobian} onChange={(e) => update({ jacobian: e.target.value === 'fd' ? 'fd' : 'exact' })} data-testid="studio-jacobian"><option value="exact">exact (tfjs autodiff of the ONNX graph)</option><option value="fd">finite differences of forward passes</option></select></label>{' '}
       <button type="button" onClick={() => void run()} disabled={!!jobId || !image || config.methods.length === 0} data-testid="studio-run">Run</button>{' '}
@@ -190,18 +201,52 @@ const MethodRow = memo(function MethodRow({ index: i, spec, snap, result: r, c, 
   )
 })
 
+/** Clean image, observation y and the simple baseline, side by side. */
+function ProblemRow({ config, image, observation, testPrefix }: { config: StudioConfig; image?: ImageData3; observation?: StudioObservation; testPrefix: string }) {
+  const kind = config.corruption.kind
+  const yImage = useMemo(() => (observation ? observationImage(observation.y, observation.yShape, kind) : undefined), [observation, kind])
+  const baseImage = useMemo(() => (observation && image ? { data: observation.baseline, c: image.c, h: image.h, w: image.w } : undefined), [observation, image])
+  return (
+    <div className="row" data-testid={`${testPrefix}-observation`}>
+      <ImageCanvas image={image} label="clean x" downloadName="clean.png" />
+      <ImageCanvas image={yImage} label={`observation y (${KIND_LABEL[kind]}, σ_y = ${config.sigmaY})`} downloadName="observation.png" testId={`${testPrefix}-y`} />
+      <ImageCanvas image={baseImage} label={`baseline ${kind === 'mri' ? '(zero-filled)' : '(Aᵀy, normalised)'}${observation ? ` ${observation.baselinePsnr.toFixed(2)} dB` : ''}`} downloadName="baseline.png" testId={`${testPrefix}-baseline`} />
+    </div>
+  )
+}
+
+function ProblemPreview() {
+  const config = useStudio((s) => s.config)
+  const image = useStudio((s) => s.image)
+  const preview = useStudio((s) => s.preview)
+  const previewError = useStudio((s) => s.previewError)
+  return (
+    <section>
+      <h3>The problem</h3>
+      <ProblemRow config={config} image={image} observation={preview} testPrefix="problem" />
+      {previewError && <p className="error" role="alert">{previewError}</p>}
+    </section>
+  )
+}
+
 function Results() {
-  const { observation, snapshots, results, ranConfig, ranImage: image, backend, jobId, restoredAt } = useStudio()
+  // The grid renders from a deferred copy of the run state: React renders it as an interruptible background
+  // update, so neither the Run click nor a burst of snapshots becomes one long main-thread task.
+  const live = useStudio(useShallow((s) => ({
+    observation: s.observation, snapshots: s.snapshots, results: s.results, ranConfig: s.ranConfig, image: s.ranImage, backend: s.backend, jobId: s.jobId, restoredAt: s.restoredAt,
+  })))
+  const { observation, snapshots, results, ranConfig, image, backend, jobId, restoredAt } = useDeferredValue(live)
   const m = ranConfig && modelOf(ranConfig)
   const list = useMemo(() => Object.values(results), [results])
-  const kind = ranConfig?.corruption.kind
-  const yImage = useMemo(() => (observation && kind ? observationImage(observation.y, observation.yShape, kind) : undefined), [observation, kind])
-  const baseImage = useMemo(() => (observation && image ? { data: observation.baseline, c: image.c, h: image.h, w: image.w } : undefined), [observation, image])
+  const current = useStudio((st) => st.config)
+  const currentImage = useStudio((st) => st.image)
   if (!ranConfig || !image || !m) return null
   const { c, h, w } = image
   const download = (): void => {
     const payload = {
       config: ranConfig, model: m.id, backend, created: new Date().toISOString(),
+      clean: { shape: [c, h, w], data: Array.from(image.data) },
+      observation: observation && { ...observation, y: Array.from(observation.y), baseline: Array.from(observation.baseline) },
       results: list.map((r) => ({ ...r, samples: r.samples && Array.from(r.samples), mean: r.mean && Array.from(r.mean), std: r.std && Array.from(r.std) })),
     }
     const a = document.createElement('a')
@@ -211,12 +256,11 @@ function Results() {
   }
   return (
     <section>
+      <h3>Results</h3>
       {restoredAt && <p className="hint" data-testid="studio-restored">Results of the last run, kept from {new Date(restoredAt).toLocaleString()} ({ranConfig.corruption.kind}, seed {ranConfig.seed}, {ranConfig.steps} steps).</p>}
-      <div className="row" data-testid="studio-observation">
-        <ImageCanvas image={image} label="clean x" downloadName="clean.png" />
-        <ImageCanvas image={yImage} label={`observation y (${KIND_LABEL[ranConfig.corruption.kind]})`} downloadName="observation.png" testId="studio-y" />
-        <ImageCanvas image={baseImage} label={`baseline ${ranConfig.corruption.kind === 'mri' ? '(zero-filled)' : '(Aᵀy, normalised)'}${observation ? ` ${observation.baselinePsnr.toFixed(2)} dB` : ''}`} downloadName="baseline.png" />
-      </div>
+      {sameProblem(ranConfig, current) && image === currentImage
+        ? <p className="hint">Same problem as above{observation ? ` (baseline ${observation.baselinePsnr.toFixed(2)} dB)` : ''}.</p>
+        : <><p className="hint">This run's problem (the settings above have changed since):</p><ProblemRow config={ranConfig} image={image} observation={observation} testPrefix="studio" /></>}
       <div className="studio-grid" data-testid="studio-grid">
         {ranConfig.methods.map((spec, i) => (
           <MethodRow key={i} index={i} spec={spec} snap={snapshots[i]} result={results[i]} c={c} h={h} w={w} waiting={!!jobId} />
@@ -263,6 +307,7 @@ export function StudioPage() {
         <MethodControls />
         <RunControls />
       </div>
+      <ProblemPreview />
       {imageError && <p className="error" role="alert" data-testid="studio-image-error">{imageError}</p>}
       {runError && <p className="error" role="alert" data-testid="studio-run-error">{runError}</p>}
       <Results />

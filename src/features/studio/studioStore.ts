@@ -2,7 +2,7 @@
 import { create } from 'zustand'
 import { computeWorker, newJobId, proxy } from '../../workers/client'
 import type { MethodResult, MethodSnapshot, StudioObservation } from '../../workers/studioApi'
-import { DEFAULT_CONFIG, applyPreset, parseStudioParams, studioParams, type StudioConfig } from '../../core/studio/config'
+import { DEFAULT_CONFIG, applyPreset, sameProblem, parseStudioParams, studioParams, type StudioConfig } from '../../core/studio/config'
 import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
@@ -13,6 +13,9 @@ interface StudioState {
   urlMessages: string[]
   image?: ImageData3
   imageError?: string
+  /** y and the baseline for the current configuration and image (before any run). */
+  preview?: StudioObservation
+  previewError?: string
   observation?: StudioObservation
   snapshots: Record<number, MethodSnapshot>
   results: Record<number, MethodResult>
@@ -161,3 +164,23 @@ export const useStudio = create<StudioState>((set, get) => ({
     if (id) await computeWorker().cancel(id)
   },
 }))
+
+// The preview follows the configuration and the image, a moment after the last change; a stale answer
+// (the user changed something meanwhile) is dropped.
+let previewTimer: ReturnType<typeof setTimeout> | undefined
+let previewSerial = 0
+function schedulePreview(): void {
+  clearTimeout(previewTimer)
+  previewTimer = setTimeout(() => {
+    const { config, image } = useStudio.getState()
+    if (!image) return
+    const serial = ++previewSerial
+    computeWorker()
+      .previewStudio({ config, image: image.data, shape: [image.c, image.h, image.w] })
+      .then((preview) => { if (serial === previewSerial) useStudio.setState({ preview, previewError: undefined }) })
+      .catch((e: unknown) => { if (serial === previewSerial) useStudio.setState({ preview: undefined, previewError: `No preview of the observation: ${errText(e)}` }) })
+  }, 120)
+}
+useStudio.subscribe((s, prev) => {
+  if (s.image !== prev.image || !sameProblem(s.config, prev.config)) schedulePreview()
+})
