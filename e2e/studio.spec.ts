@@ -50,6 +50,12 @@ test('studio: a bad upload says why and keeps the current image', async ({ page 
   await page.getByTestId('studio-upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') })
   await expect(page.getByTestId('studio-image-error')).toContainText('not an image the browser can decode')
   await expect(page.getByTestId('studio-run')).toBeEnabled()
+  // a real PNG of the wrong size (4×4: too small to crop to the model's 32×32)
+  const tiny = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGNocFCAIwbiOAByQw4BrIL1vQAAAABJRU5ErkJggg==', 'base64')
+  await page.getByTestId('studio-upload').setInputFiles({ name: 'tiny.png', mimeType: 'image/png', buffer: tiny })
+  await expect(page.getByTestId('studio-image-error')).toContainText('is 4×4; it needs at least 8 pixels')
+  await expect(page.getByTestId('studio-run')).toBeEnabled()
+  await expect(page).toHaveURL(/image=demo/)
 })
 
 test('studio: the problem preview follows the box position and the operator seed, and both live in the URL', async ({ page }) => {
