@@ -55,6 +55,9 @@ export interface DiagnosticsReport {
 export interface MemoryInfo {
   numTensors: number
   numBytes: number
+  /** onnxruntime-web sessions and tfjs-executed ONNX graphs held by the worker's caches. */
+  ortSessions: number
+  onnxGraphs: number
 }
 
 /** The shell's part of the worker API (backend choice, diagnostics, memory). */

@@ -9,6 +9,7 @@ import { modelsApi } from './modelsWorker'
 import { studioApi } from './studioWorker'
 import { byoApi } from './byoWorker'
 import { toyApi } from './toyWorker'
+import { onnxCacheSizes } from './onnxModels'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
 
@@ -93,7 +94,7 @@ const shellApi: ShellApi = {
   },
   async memory() {
     const m = tf.memory()
-    return { numTensors: m.numTensors, numBytes: m.numBytes }
+    return { numTensors: m.numTensors, numBytes: m.numBytes, ...onnxCacheSizes() }
   },
   async loseGpuDevice() {
     const device = gpuDevice()

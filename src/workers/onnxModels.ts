@@ -40,6 +40,11 @@ export async function ortSession(url: string, ep: OrtEp): ReturnType<typeof crea
   return s
 }
 
+/** How many onnxruntime sessions and tfjs-executed graphs the worker holds (a leak check for tests). */
+export function onnxCacheSizes(): { ortSessions: number; onnxGraphs: number } {
+  return { ortSessions: sessions.size, onnxGraphs: denoisers.size }
+}
+
 /** The tfjs-executed graph as a Denoiser on the worker's current tfjs backend. */
 export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<OnnxDenoiser> {
   const key = `${tf.getBackend()} ${shape.join('x')} ${url}`
