@@ -31,7 +31,37 @@ const TASK_ORDER = ['box', 'random', 'blur', 'sr']
 /** One measured table row together with the run that produced it. */
 interface Row {
   task: string; label: string; steps: number; psnr: number; ssim: number; sPerSample: number; vjpPerStep: number; diverged: number
+  /** Per-image PSNR (NaN for a diverged image); absent in rows from runs before it was recorded. */
+  psnrImages?: number[]
   run: { command: string; machine: string; model: string; data: string; finished: string }
+}
+
+const fmt = (v: number, d = 2): string => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(d)
+
+/** Mean and standard error of the finite entries. */
+function meanSe(v: number[]): { mean: number; se: number; n: number } {
+  const f = v.filter(Number.isFinite)
+  const mean = f.reduce((a, b) => a + b, 0) / Math.max(1, f.length)
+  const sd = Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, f.length - 1))
+  return { mean, se: sd / Math.sqrt(Math.max(1, f.length)), n: f.length }
+}
+
+/** Per task and step count: MMPS (CG 3) minus every other method, paired over the same images. */
+function pairedLines(rows: Row[]): string[] {
+  const out: string[] = []
+  const groups = [...new Set(rows.map((r) => `${r.task}\u0000${r.steps}`))]
+  for (const g of groups) {
+    const [task, steps] = g.split('\u0000')
+    const same = rows.filter((r) => r.task === task && String(r.steps) === steps && r.psnrImages)
+    const ref = same.find((r) => r.label === 'MMPS (CG 3)')
+    if (!ref?.psnrImages) continue
+    const parts = same.filter((r) => r !== ref).map((r) => {
+      const d = meanSe(ref.psnrImages!.map((v, i) => v - (r.psnrImages![i] ?? NaN)))
+      return `${r.label} ${fmt(d.mean)} ± ${d.se.toFixed(2)}`
+    })
+    out.push(`- ${task}, ${steps} steps: ${parts.join('; ')}`)
+  }
+  return out.length ? ['', 'Paired PSNR difference, MMPS (CG 3) minus each method over the same images (mean ± s.e., dB):', '', ...out] : []
 }
 
 function render(rows: Row[]): string {
@@ -49,7 +79,8 @@ function render(rows: Row[]): string {
     '',
     '| task | method | steps | PSNR | SSIM | s/sample | VJP/step |',
     '|---|---|---|---|---|---|---|',
-    ...sorted.map((r) => `| ${r.task} | ${r.label} | ${r.steps} | ${r.psnr.toFixed(2)}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
+    ...sorted.map((r) => `| ${r.task} | ${r.label} | ${r.steps} | ${r.psnr.toFixed(2)}${r.psnrImages ? ` ± ${meanSe(r.psnrImages).se.toFixed(2)}` : ''}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
+    ...pairedLines(sorted),
     '',
     ...(notes !== undefined ? [NOTES + notes.replace(/\n+$/, ''), ''] : []),
   ].join('\n')
@@ -105,18 +136,20 @@ for (const task of tasks) {
       xs.dispose()
       const seconds = (performance.now() - t0) / 1000
       let ps = 0, ss = 0, bad = 0
+      const psnrImages: number[] = []
       for (let i = 0; i < n; i++) {
         const s = data.subarray(i * 3072, (i + 1) * 3072)
-        if (!s.every(Number.isFinite)) { bad++; continue }
+        if (!s.every(Number.isFinite)) { bad++; psnrImages.push(NaN); continue }
         const u = toUnit(s)
-        ps += psnr(unit[i]!, u)
+        psnrImages.push(psnr(unit[i]!, u))
+        ps += psnrImages[i]!
         ss += ssim(unit[i]!, u, 3, 32, 32)
       }
       const ok = Math.max(1, n - bad)
       const cost = post.cost()
       const row: Row = {
         task: cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : task,
-        label: methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad,
+        label: methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad, psnrImages,
         run: { ...runInfo, finished: new Date().toISOString() },
       }
       rows.push(row)
