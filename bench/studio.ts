@@ -7,6 +7,7 @@
 //   flags: --n 16 --steps 10,100 --tasks box,random,blur,sr --methods dps,pigdm,tmpd,diffpir,mmps:cg:1,mmps:cg:3
 //          --seed 0 --data <cifar10-test-jpg.tar.gz> --out docs/results.md --backend wasm --model models/cifar10-unet
 //          --rows <file.jsonl> (default .bench/studio-rows.jsonl, git-ignored)
+//          --zeta=0.5 (DPS step; other methods ignore it)
 //          --render=a.jsonl,b.jsonl   only rebuild --out from stored rows (no sampling)
 // Text after the line `<!-- notes -->` in --out is kept when the table is rewritten.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -103,6 +104,7 @@ const methods: MethodSpec[] = arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,m
   if (!isMethodName(name)) throw new Error(`unknown method ${name}`)
   return { ...METHOD_DEFAULTS[name], ...(solver ? { solver: solver as MethodSpec['solver'] } : {}), ...(iters ? { iters: Number(iters) } : {}) }
 })
+const zeta = Number(arg('zeta', '0.5'))
 const rowsFile = arg('rows', '.bench/studio-rows.jsonl')
 mkdirSync(dirname(rowsFile), { recursive: true })
 
@@ -129,7 +131,7 @@ for (const task of tasks) {
   const y = observe(A, x, cfg.sigmaY, seed + 101)
   for (const steps of stepsList) {
     for (const m of methods) {
-      const post = posteriorDenoiser(m.name, { denoiser: den, operator: A, y, sigmaY: cfg.sigmaY }, { solver: m.solver, iters: m.iters || undefined, clamp: [-2, 2] })
+      const post = posteriorDenoiser(m.name, { denoiser: den, operator: A, y, sigmaY: cfg.sigmaY }, { solver: m.solver, iters: m.iters || undefined, clamp: [-2, 2], zeta })
       const t0 = performance.now()
       const xs = await sample(post.fn, [n, ...shape], { steps, sampler: 'ddpm', seed })
       const data = (await xs.data()) as Float32Array
@@ -149,7 +151,7 @@ for (const task of tasks) {
       const cost = post.cost()
       const row: Row = {
         task: cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : task,
-        label: methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad, psnrImages,
+        label: m.name === 'dps' && zeta !== 0.5 ? `DPS (ζ ${zeta})` : methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad, psnrImages,
         run: { ...runInfo, finished: new Date().toISOString() },
       }
       rows.push(row)

@@ -261,6 +261,7 @@ function Results() {
       {sameProblem(ranConfig, current) && image === currentImage
         ? <p className="hint">Same problem as above{observation ? ` (baseline ${observation.baselinePsnr.toFixed(2)} dB)` : ''}.</p>
         : <><p className="hint">This run's problem (the settings above have changed since):</p><ProblemRow config={ranConfig} image={image} observation={observation} testPrefix="studio" /></>}
+      {jobId && !observation && <p className="hint" data-testid="studio-preparing">Loading the model and preparing its graph for this batch size in the worker…</p>}
       <div className="studio-grid" data-testid="studio-grid">
         {ranConfig.methods.map((spec, i) => (
           <MethodRow key={i} index={i} spec={spec} snap={snapshots[i]} result={results[i]} c={c} h={h} w={w} waiting={!!jobId} />
