@@ -49,3 +49,18 @@ export async function recordLongTasks(page: Page): Promise<void> {
 export async function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
 }
+
+/**
+ * The main thread stayed responsive since recordLongTasks: no task over 150 ms, and a total blocking time
+ * (Σ over tasks of the part beyond 50 ms) under 100 ms. Why not "no task over 50 ms": on the 2-core CI VM, with
+ * the worker saturating one core, an ordinary React render + layout (a results grid, a model card) measures
+ * 50–100 ms now and then (LoAF traces, 2026-11-27), which made that check flaky; compute on the main thread —
+ * a U-Net forward alone is 60–100 ms here, a sampling loop dozens of them — breaks the budget at once.
+ */
+export async function expectResponsive(page: Page): Promise<void> {
+  const tasks = await longTasks(page)
+  const blocking = tasks.reduce((a, d) => a + Math.max(0, d - 50), 0)
+  const what = `main-thread long tasks: ${tasks.map(Math.round).join(', ') || 'none'} ms (total blocking ${Math.round(blocking)} ms)`
+  expect(Math.max(0, ...tasks), what).toBeLessThanOrEqual(150)
+  expect(blocking, what).toBeLessThanOrEqual(100)
+}

@@ -1,4 +1,4 @@
-import { test, expect, recordLongTasks, longTasks } from './fixtures'
+import { test, expect, recordLongTasks, expectResponsive } from './fixtures'
 
 const COVARIANCES = ['tweedie', 'inverse', 'sigma_t', 'zero']
 
@@ -29,8 +29,7 @@ test('analytic toy: a tiny run in the worker draws four series and the helix, ne
     await expect(panel).toHaveAttribute('data-sets', '2')
     expect(Number(await panel.getAttribute('data-points'))).toBeGreaterThan(0)
   }
-  const tasks = await longTasks(page)
-  expect(tasks.filter((d) => d > 50), `main-thread long tasks: ${tasks.join(', ')} ms`).toEqual([])
+  await expectResponsive(page)
 
   const medians = await page.getByTestId('toy-table').textContent()
   await page.reload()
