@@ -6,17 +6,21 @@ import { onnxDenoiser } from './onnxModels'
 import { previewProblem, runStudio } from '../core/studio/run'
 import { yieldToEvents } from './jobs'
 
+/** Waits for the backend and checks that the image fits the model's shape; returns that shape. */
+async function ready(req: { image: Float32Array; shape: [number, number, number] }): Promise<[number, number, number]> {
+  await backendReady
+  const [c, h, w] = req.shape
+  if (req.image.length !== c * h * w) throw new Error(`the image has ${req.image.length} values; the model needs ${c}×${h}×${w}`)
+  return req.shape
+}
+
 export const studioApi: StudioApi = {
   async previewStudio(req) {
-    await backendReady
-    const [c, h, w] = req.shape
-    if (req.image.length !== c * h * w) throw new Error(`the image has ${req.image.length} values; the model needs ${c}×${h}×${w}`)
+    await ready(req)
     return previewProblem(req.image, req.shape, req.config)
   },
   async runStudio(jobId, req, onObservation, onSnapshot, onMethodDone) {
-    await backendReady
-    const [c, h, w] = req.shape
-    if (req.image.length !== c * h * w) throw new Error(`the image has ${req.image.length} values; the model needs ${c}×${h}×${w}`)
+    const [c, h, w] = await ready(req)
     const den = await onnxDenoiser(req.onnxUrl, req.shape)
     // fold the graph's constants for this batch size outside the job (cached tensors are not a leak)
     tf.tidy(() => den.denoise(tf.zeros([req.config.samples, c, h, w]), 1)).dispose()
