@@ -3,6 +3,9 @@ import { defineConfig } from '@playwright/test'
 // Debian's Chromium, never a downloaded browser; flags from ../shared/docs/stack-notes.md §3a.
 const chromium = { executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--disable-quic'] }
 
+// PREVIEW_PORT (default 4173) must match vite.config.ts's preview port; parallel checkouts set their own.
+const base = `http://127.0.0.1:${Number(process.env.PREVIEW_PORT ?? 4173)}`
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 240_000,
@@ -10,7 +13,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: base,
     headless: true,
     viewport: { width: 1400, height: 900 },
   },
@@ -22,7 +25,7 @@ export default defineConfig({
   webServer: {
     // the command a user runs (README): build, then serve the production build with its headers
     command: 'npm start',
-    url: 'http://127.0.0.1:4173',
+    url: base,
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
     stdout: 'ignore',

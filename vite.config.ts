@@ -21,10 +21,13 @@ const headers = {
   ].join('; '),
 }
 
+// PREVIEW_PORT lets parallel checkouts (worktrees) run their e2e suites side by side.
+const previewPort = Number(process.env.PREVIEW_PORT ?? 4173)
+
 export default defineConfig({
   plugins: [react()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers },
+  preview: { host: '127.0.0.1', port: previewPort, strictPort: true, headers },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
   build: { chunkSizeWarningLimit: 4000 },
