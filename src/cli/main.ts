@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   em: async () => (await import('./commands/em')).default,
   toy: async () => (await import('./commands/toy')).default,
   sample: async () => (await import('./commands/sample')).default,
+  pcs: async () => (await import('./commands/pcs')).default,
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -9,6 +9,7 @@ import { modelsApi } from './modelsWorker'
 import { studioApi } from './studioWorker'
 import { byoApi } from './byoWorker'
 import { toyApi } from './toyWorker'
+import { pcsApi } from './pcsWorker'
 import { onnxCacheSizes } from './onnxModels'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { adapterInfo, type GpuDeviceLike } from './gpu'
@@ -105,5 +106,5 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi, ...pcsApi }
 Comlink.expose(api)

@@ -45,15 +45,19 @@ function obj(v: unknown, path: string): Record<string, unknown> {
 
 interface Problem { makeDenoiser: () => Promise<Denoiser>; n: number; a: Float64Array; m: number; sigmaY: number; y: number[]; prior: string }
 
-export function parseProblem(raw: unknown): Problem {
-  const p = obj(raw, 'problem')
-  const prior = obj(p.prior, 'prior')
+export interface ParsedPrior { makeDenoiser: () => Promise<Denoiser>; n: number; prior: string; spec: { type: 'gaussian'; mean: number[]; cov: Mat } | { type: 'gmm'; weights: number[]; means: number[][]; covs: Mat[] } }
+
+/** The prior part of a problem file (also used by the `pcs` command). */
+export function parsePrior(raw: unknown): ParsedPrior {
+  const prior = obj(raw, 'prior')
+  let spec: ParsedPrior['spec']
   let makeDenoiser: () => Promise<Denoiser>, n: number
   if (prior.type === 'gaussian') {
     const mean = vec(prior.mean, 'prior.mean')
     n = mean.length
     const cov = spd(prior.cov, 'prior.cov', n)
     makeDenoiser = async () => new (await import('../../core/priors/gaussian')).GaussianPriorDenoiser({ mean: Float64Array.from(mean), cov })
+    spec = { type: 'gaussian', mean, cov }
   } else if (prior.type === 'gmm') {
     const weights = vec(prior.weights, 'prior.weights')
     weights.forEach((w, i) => { if (!(w > 0)) fail(`prior.weights[${i}]: must be positive`) })
@@ -64,9 +68,16 @@ export function parseProblem(raw: unknown): Problem {
     const covs = (prior.covs as unknown[]).map((c, i) => spd(c, `prior.covs[${i}]`, n))
     const z = weights.reduce((s, w) => s + w, 0)
     makeDenoiser = async () => new (await import('../../core/priors/gmm')).GmmPriorDenoiser({ weights: Float64Array.from(weights, (w) => w / z), means: means.map((r) => Float64Array.from(r)), covs })
+    spec = { type: 'gmm', weights: weights.map((w) => w / z), means, covs }
   } else {
     return fail(`prior.type: expected "gaussian" or "gmm", got ${JSON.stringify(prior.type) ?? 'nothing'}`)
   }
+  return { makeDenoiser, n, prior: prior.type as string, spec }
+}
+
+export function parseProblem(raw: unknown): Problem {
+  const p = obj(raw, 'problem')
+  const { makeDenoiser, n, prior } = parsePrior(p.prior)
   const op = obj(p.operator, 'operator')
   if (op.type !== 'dense') fail(`operator.type: expected "dense", got ${JSON.stringify(op.type) ?? 'nothing'}`)
   const A = mat(op.A, 'operator.A', undefined, n)
@@ -74,7 +85,7 @@ export function parseProblem(raw: unknown): Problem {
   const sigmaY = num(p.sigma_y, 'sigma_y')
   if (!(sigmaY > 0)) fail('sigma_y: must be positive')
   const y = vec(p.y, 'y', m)
-  return { makeDenoiser, n, a: Float64Array.from(A.flat()), m, sigmaY, y, prior: prior.type as string }
+  return { makeDenoiser, n, a: Float64Array.from(A.flat()), m, sigmaY, y, prior }
 }
 
 function int(name: string, v: string | undefined, fallback: number, min: number): number {
