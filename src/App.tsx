@@ -8,12 +8,14 @@ import { StudioPage } from './features/studio/StudioPage'
 import { ManifoldPage } from './features/manifold/ManifoldPage'
 import { ToyPage } from './features/toy/ToyPage'
 import { ModelsPage } from './features/models/ModelsPage'
+import { PcsPage } from './features/pcs/PcsPage'
 
 const pages: Record<PageId, () => ReactElement> = {
   studio: StudioPage,
   manifold: ManifoldPage,
   toy: ToyPage,
   models: ModelsPage,
+  pcs: PcsPage,
   diagnostics: DiagnosticsPage,
 }
 

@@ -6,6 +6,7 @@ export const PAGES = [
   { id: 'manifold', title: 'Manifold lab' },
   { id: 'toy', title: 'Analytic toy' },
   { id: 'models', title: 'Models' },
+  { id: 'pcs', title: 'Posterior PCs' },
   { id: 'diagnostics', title: 'Diagnostics' },
 ] as const
 export type PageId = (typeof PAGES)[number]['id']
