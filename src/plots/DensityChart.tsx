@@ -29,7 +29,7 @@ export function DensityChart({ x, curves, xLabel, width = 360, height = 200, tes
     return { xs, ys, paths: curves.map((c) => gen([...c.y]) ?? '') }
   }, [x, curves, width, height, m.l, m.r, m.t, m.b])
   return (
-    <svg width={width} height={height} className="density-chart" data-testid={testId} role="img" aria-label={`densities: ${curves.map((c) => c.name).join(', ')}`}>
+    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: '100%', height: 'auto' }} className="density-chart" data-testid={testId} role="img" aria-label={`densities: ${curves.map((c) => c.name).join(', ')}`}>
       {ys.ticks(3).map((t) => (
         <g key={`y${t}`}>
           <line x1={m.l} x2={width - m.r} y1={ys(t)} y2={ys(t)} stroke="#eaeef2" />

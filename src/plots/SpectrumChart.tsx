@@ -21,7 +21,7 @@ export function SpectrumChart({ values, selected, onSelect, yLabel, width = 300,
     return { x: xs, y: ys }
   }, [values, width, height, m.l, m.r, m.t, m.b])
   return (
-    <svg width={width} height={height} className="spectrum-chart" data-testid={testId} role="img" aria-label={`${yLabel}: ${values.map((v) => v.toPrecision(3)).join(', ')}`}>
+    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} style={{ maxWidth: '100%', height: 'auto' }} className="spectrum-chart" data-testid={testId} role="img" aria-label={`${yLabel}: ${values.map((v) => v.toPrecision(3)).join(', ')}`}>
       {y.ticks(4).map((t) => (
         <g key={t}>
           <line x1={m.l} x2={width - m.r} y1={y(t)} y2={y(t)} stroke="#eaeef2" />
