@@ -4,8 +4,12 @@ import { test, expect, recordLongTasks, expectResponsive } from './fixtures'
 const pixels = (page: import('@playwright/test').Page, id: string): Promise<string> =>
   page.getByTestId(id).evaluate((c) => (c as HTMLCanvasElement).toDataURL())
 
+type Hooks = { __tweedie: { memory(): Promise<{ numTensors: number }> } }
+
 test('posterior PCs: drag a patch, compute the PCs, the slider moves the image; responsive, accessible, fits 390 px', async ({ page }) => {
   test.setTimeout(300_000)
+  const leaks: string[] = []
+  page.on('worker', (w) => w.on('console', (m) => { if (/leaked/.test(m.text())) leaks.push(m.text()) }))
   await page.goto('/?backend=wasm&k=2&iters=4#/pcs')
   await expect(page.getByTestId('pcs-url-messages')).toHaveCount(0)
   await expect(page.getByTestId('pcs-noisy')).toHaveAttribute('data-drawn', 'true', { timeout: 120_000 })
@@ -44,6 +48,21 @@ test('posterior PCs: drag a patch, compute the PCs, the slider moves the image; 
   await page.setViewportSize({ width: 390, height: 844 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   expect(overflow, 'horizontal overflow at 390 px').toBeLessThanOrEqual(0)
+  await page.setViewportSize({ width: 1400, height: 900 })
+  // a second run leaves the worker's tensor count flat; a long run can be cancelled
+  const memory = () => page.evaluate(() => (window as unknown as Hooks).__tweedie.memory())
+  const m1 = (await memory()).numTensors
+  await page.getByTestId('pcs-run').click()
+  await expect(page.getByTestId('pcs-results')).toBeVisible({ timeout: 240_000 })
+  expect((await memory()).numTensors).toBe(m1)
+  await page.getByTestId('pcs-iters').fill('300')
+  await page.getByTestId('pcs-run').click()
+  await expect(page.getByTestId('progress')).toContainText('iteration 2 of 300', { timeout: 120_000 })
+  await page.getByRole('button', { name: 'Cancel' }).click()
+  await expect(page.getByTestId('pcs-message')).toHaveText('Cancelled.')
+  await expect(page.getByTestId('pcs-run')).toBeEnabled()
+  expect((await memory()).numTensors).toBe(m1)
+  expect(leaks).toEqual([])
 })
 
 test('posterior PCs: bad URL settings are clamped with visible messages; the FD switch states its step', async ({ page }) => {
