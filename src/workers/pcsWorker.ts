@@ -48,8 +48,9 @@ export const pcsApi: PcsApi = {
     // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
     tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), req.sigma); den.denoise(tf.zeros([6, c, h, w]), req.sigma); den.denoise(tf.zeros([1, c, h, w]), req.sigma) })
     if (req.jacobian === 'exact') {
-      const lin = den.linearize(tf.zeros([k, c, h, w]), req.sigma)
-      tf.dispose(lin.vjp(lin.denoised))
+      const x0 = tf.zeros([k, c, h, w])
+      const lin = den.linearize(x0, req.sigma)
+      tf.dispose([lin.vjp(lin.denoised), x0])
       lin.dispose()
     }
     const xtData = noisy(req)
