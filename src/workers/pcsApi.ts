@@ -63,9 +63,23 @@ export interface PcsResult {
   cost: { forward: number; vjp: number }
 }
 
+/** PCs of σ²∂D/∂x_t at a given x_t (e.g. a sampler's x_t at one step): the Gaussian approximation
+ *  q(x | x_t) = N(D(x_t), σ_t² ∂D/∂x_t) that MMPS uses. No marginals. */
+export interface TweediePcsRequest {
+  onnxUrl: string
+  shape: [number, number, number]
+  xt: Float32Array
+  sigma: number
+  k: number
+  iters: number
+  jacobian: PcJacobian
+  seed: number
+}
+
 export interface PcsApi {
   /** x_t = x + σz and x̂ = D(x_t): one forward pass. */
   pcsObservation(req: PcsObservationRequest): Promise<PcsObservation>
   /** Top-k PCs of the patch by subspace iteration, then the four moments along each PC and their max-ent fit. */
   runPcs(jobId: string, req: PcsRequest, onProgress: (p: PcsProgress) => void): Promise<PcsResult>
+  tweediePcs(jobId: string, req: TweediePcsRequest, onProgress: (p: PcsProgress) => void): Promise<PcsResult>
 }

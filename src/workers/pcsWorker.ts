@@ -3,7 +3,7 @@
 import { backendReady, jobs, tf } from './runtime'
 import { onnxDenoiser } from './onnxModels'
 import { yieldToEvents } from './jobs'
-import type { PcsApi, PcsObservationRequest, PcsResult } from './pcsApi'
+import type { PcJacobian, PcRect, PcsApi, PcsObservationRequest, PcsProgress, PcsResult } from './pcsApi'
 import { fillNormal, mulberry32 } from '../core/linalg/random'
 import { jacobianProducts } from '../core/pcs/products'
 import { posteriorPcs, rectMask } from '../core/pcs/subspace'
@@ -19,6 +19,76 @@ function check(req: PcsObservationRequest): void {
 function noisy(req: PcsObservationRequest): Float32Array {
   const z = fillNormal(new Float32Array(req.image.length), mulberry32(req.seed))
   return req.image.map((v, i) => v + req.sigma * z[i]!)
+}
+
+interface JobSpec {
+  onnxUrl: string
+  shape: [number, number, number]
+  sigma: number
+  seed: number
+  k: number
+  iters: number
+  jacobian: PcJacobian
+  rect: PcRect
+  marginals: boolean
+}
+
+/** Subspace iteration at x_t (and optionally the four moments + max-ent fit along each PC) as job `jobId`. */
+async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProgress: (p: PcsProgress) => void): Promise<PcsResult> {
+  const [c, h, w] = spec.shape
+  const { k, iters, rect, sigma } = spec
+  if (xtData.length !== c * h * w) throw new Error(`x_t has ${xtData.length} values; the model needs ${c}×${h}×${w}`)
+  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new Error(`σ must be a positive number, got ${sigma}`)
+  if (!Number.isInteger(k) || k < 1 || k > 8) throw new Error(`k must be an integer from 1 to 8, got ${k}`)
+  if (!Number.isInteger(iters) || iters < 1 || iters > 500) throw new Error(`iterations must be an integer from 1 to 500, got ${iters}`)
+  if (!(rect.x0 >= 0 && rect.y0 >= 0 && rect.x1 <= w && rect.y1 <= h && rect.x1 > rect.x0 && rect.y1 > rect.y0)) throw new Error(`the patch (${rect.x0},${rect.y0})–(${rect.x1},${rect.y1}) is not inside the ${w}×${h} image`)
+  if (c * (rect.x1 - rect.x0) * (rect.y1 - rect.y0) < k) throw new Error(`the patch holds fewer than k = ${k} values; make it larger`)
+  const den = await onnxDenoiser(spec.onnxUrl, spec.shape)
+  // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
+  tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), sigma); den.denoise(tf.zeros([1, c, h, w]), sigma); if (spec.marginals) den.denoise(tf.zeros([6, c, h, w]), sigma) })
+  if (spec.jacobian === 'exact') {
+    const x0 = tf.zeros([k, c, h, w])
+    const lin = den.linearize(x0, sigma)
+    tf.dispose([lin.vjp(lin.denoised), x0])
+    lin.dispose()
+  }
+  return jobs.run(jobId, async (signal): Promise<PcsResult> => {
+    const t0 = performance.now()
+    const cost0 = { ...den.cost }
+    const xt = tf.tensor(xtData, [1, c, h, w])
+    const mask = tf.tensor(rectMask(spec.shape, rect), [1, c, h, w])
+    const products = jacobianProducts(den, xt, sigma, k, spec.jacobian)
+    try {
+      const r = await posteriorPcs(products, {
+        k, iters, sigma, seed: spec.seed + 1, mask, signal,
+        onIteration: async (it) => {
+          onProgress({ iteration: it.iteration, iterations: it.iterations, eigenvalues: it.theta.map((t) => sigma * sigma * t), residuals: it.residuals })
+          await yieldToEvents()
+        },
+      })
+      const marginals = []
+      if (spec.marginals) {
+        for (const v of r.vectors) {
+          signal.throwIfAborted()
+          const m = await marginalMoments(den, xt, products.denoised, v, sigma)
+          marginals.push({ moments: m, fit: fitMaxEnt(m) })
+          await yieldToEvents()
+        }
+      }
+      const denoised = (await products.denoised.data()) as Float32Array
+      return {
+        xt: xtData, denoised,
+        eigenvalues: r.eigenvalues, theta: r.theta, vectors: r.vectors, residuals: r.residuals,
+        residualHistory: r.history.map((hh) => Math.max(...hh.residuals)), iterations: r.iterations,
+        marginals, jacobian: spec.jacobian, fdStep: products.step,
+        seconds: (performance.now() - t0) / 1000, backend: tf.getBackend(),
+        cost: { forward: den.cost.forward - cost0.forward, vjp: den.cost.vjp - cost0.vjp },
+      }
+    } finally {
+      products.dispose()
+      tf.dispose([xt, mask])
+    }
+  })
 }
 
 export const pcsApi: PcsApi = {
@@ -38,56 +108,12 @@ export const pcsApi: PcsApi = {
   async runPcs(jobId, req, onProgress) {
     await backendReady
     check(req)
-    const [c, h, w] = req.shape
-    const { k, iters, rect } = req
-    if (!Number.isInteger(k) || k < 1 || k > 8) throw new Error(`k must be an integer from 1 to 8, got ${k}`)
-    if (!Number.isInteger(iters) || iters < 1 || iters > 500) throw new Error(`iterations must be an integer from 1 to 500, got ${iters}`)
-    if (!(rect.x0 >= 0 && rect.y0 >= 0 && rect.x1 <= w && rect.y1 <= h && rect.x1 > rect.x0 && rect.y1 > rect.y0)) throw new Error(`the patch (${rect.x0},${rect.y0})–(${rect.x1},${rect.y1}) is not inside the ${w}×${h} image`)
-    if (c * (rect.x1 - rect.x0) * (rect.y1 - rect.y0) < k) throw new Error(`the patch holds fewer than k = ${k} values; make it larger`)
-    const den = await onnxDenoiser(req.onnxUrl, req.shape)
-    // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
-    tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), req.sigma); den.denoise(tf.zeros([6, c, h, w]), req.sigma); den.denoise(tf.zeros([1, c, h, w]), req.sigma) })
-    if (req.jacobian === 'exact') {
-      const x0 = tf.zeros([k, c, h, w])
-      const lin = den.linearize(x0, req.sigma)
-      tf.dispose([lin.vjp(lin.denoised), x0])
-      lin.dispose()
-    }
-    const xtData = noisy(req)
-    return jobs.run(jobId, async (signal): Promise<PcsResult> => {
-      const t0 = performance.now()
-      const cost0 = { ...den.cost }
-      const xt = tf.tensor(xtData, [1, c, h, w])
-      const mask = tf.tensor(rectMask(req.shape, rect), [1, c, h, w])
-      const products = jacobianProducts(den, xt, req.sigma, k, req.jacobian)
-      try {
-        const r = await posteriorPcs(products, {
-          k, iters, sigma: req.sigma, seed: req.seed + 1, mask, signal,
-          onIteration: async (it) => {
-            onProgress({ iteration: it.iteration, iterations: it.iterations, eigenvalues: it.theta.map((t) => req.sigma * req.sigma * t), residuals: it.residuals })
-            await yieldToEvents()
-          },
-        })
-        const marginals = []
-        for (const v of r.vectors) {
-          signal.throwIfAborted()
-          const m = await marginalMoments(den, xt, products.denoised, v, req.sigma)
-          marginals.push({ moments: m, fit: fitMaxEnt(m) })
-          await yieldToEvents()
-        }
-        const denoised = (await products.denoised.data()) as Float32Array
-        return {
-          xt: xtData, denoised,
-          eigenvalues: r.eigenvalues, theta: r.theta, vectors: r.vectors, residuals: r.residuals,
-          residualHistory: r.history.map((hh) => Math.max(...hh.residuals)), iterations: r.iterations,
-          marginals, jacobian: req.jacobian, fdStep: products.step,
-          seconds: (performance.now() - t0) / 1000, backend: tf.getBackend(),
-          cost: { forward: den.cost.forward - cost0.forward, vjp: den.cost.vjp - cost0.vjp },
-        }
-      } finally {
-        products.dispose()
-        tf.dispose([xt, mask])
-      }
-    })
+    return pcsJob(jobId, { ...req, marginals: true }, noisy(req), onProgress)
+  },
+
+  async tweediePcs(jobId, req, onProgress) {
+    await backendReady
+    const [, h, w] = req.shape
+    return pcsJob(jobId, { ...req, rect: { x0: 0, y0: 0, x1: w, y1: h }, marginals: false }, req.xt, onProgress)
   },
 }
