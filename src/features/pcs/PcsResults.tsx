@@ -94,7 +94,7 @@ export function PcsResults() {
             <LineChart series={[{ name: 'max residual', colour: '#1c7ed6', points: r.residualHistory.map((v, j) => [j + 1, v] as const) }]} logY xLabel="iteration" yLabel="‖Ju − θu‖/θ" width={300} height={180} testId="pcs-convergence" />
           )}
         </div>
-        <p className="hint">Each slider shows x̂ + α·√λ_i·v_i, a plausible clean image α posterior standard deviations along PC i. Over a large patch the change is spread thin; a small patch (an eye, an edge) shows it more plainly.</p>
+        <p className="hint">PC images show v_i averaged over the colour channels (red +, blue −, white 0, scaled to max |v_i|). Each slider shows x̂ + α·√λ_i·v_i, a plausible clean image α posterior standard deviations along PC i. Over a large patch the change is spread thin; a small patch (an eye, an edge) shows it more plainly.</p>
         <div className="row">{r.eigenvalues.map((_, i) => <PcCard key={i} r={r} i={i} />)}</div>
       </div>
       <Marginal r={r} />
