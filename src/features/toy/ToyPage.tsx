@@ -223,7 +223,7 @@ export function ToyPage() {
         the true p(x_t | y) by the Sinkhorn divergence, for four choices of V: the exact Tweedie covariance V[x|x_t], (Σ_x⁻¹ + Σ_t⁻¹)⁻¹,
         Σ_t and 0 (algorithms.md §6.1, the paper’s Fig. 2).
       </p>
-      {notice && <p className="planned-note" data-testid="toy-notice">{notice}</p>}
+      {notice && <p className="planned-note" role="status" data-testid="toy-notice">{notice}</p>}
       <Controls />
       {error && <p className="error" role="alert" data-testid="toy-error">{error}</p>}
       <Results />
