@@ -34,6 +34,7 @@ function StorageNotice() {
   return (
     <div className="notice storage-notice" role="alert" data-testid="em-storage-notice" data-kind={storage.kind}>
       <p>{storage.text}</p>
+      {storage.retries > 0 && <p className="hint" data-testid="em-storage-retries">Tried again {storage.retries === 1 ? 'once' : `${storage.retries} times`}: still not stored.</p>}
       {run && <button type="button" onClick={() => void exportShown()} data-testid="em-storage-export">Export “{run.name}”</button>}{' '}
       {run && <button type="button" onClick={() => void retrySave()} data-testid="em-storage-retry">Try saving again</button>}{' '}
       <button type="button" onClick={() => dismiss('storage')}>Dismiss</button>

@@ -28,6 +28,8 @@ export interface LapView {
 export interface StorageProblem {
   kind: StorageFailureKind
   text: string
+  /** How many times "try saving again" has failed since the problem was first shown. */
+  retries: number
 }
 
 interface ManifoldState {
@@ -71,27 +73,34 @@ function lapList(laps: number[]): string {
   const contiguous = laps.every((l, i) => i === 0 || l === laps[i - 1] + 1)
   return contiguous ? `laps ${laps[0]}–${laps.at(-1)}` : `laps ${laps.join(', ')}`
 }
-const RESCUE = 'export the run (“Export shown run”) to keep it in a file'
+const RESCUE = 'export the run to a file with the button below'
 
 export const useManifold = create<ManifoldState>((set, get) => {
   const keeper = new RunKeeper({ putRun, putLap })
 
   const problem = (f: StorageFailure, what: string, consequence: string, rescue: string | undefined = RESCUE): void =>
-    set({ storage: { kind: f.kind, text: storageNotice(f, { what, consequence, rescue }) } })
+    set({ storage: { kind: f.kind, text: storageNotice(f, { what, consequence, rescue }), retries: get().storage?.retries ?? 0 } })
 
-  /** After a write: a failure is shown; success after an earlier failure says that all is stored now. */
-  function afterWrite(f: StorageFailure | undefined, what: string, running: boolean): void {
+  /** After a write: a failure says what is not stored and what that means; success after one says all is stored now. */
+  function afterWrite(f: StorageFailure | undefined, running: boolean): void {
     const run = keeper.run
+    if (!run) return
     if (f) {
       const unsaved = keeper.unsavedLaps
-      const laps = unsaved.length ? lapList(unsaved) : 'the run record'
-      problem(f, what, running
-        ? `the run continues in this tab, but ${laps} will not survive a reload`
-        : `the run is shown, but ${laps} will not survive a reload`)
-    } else if (get().storage && keeper.allStored && run) {
+      const they = unsaved.length > 1 ? 'they' : 'it'
+      const what = unsaved.length ? `${lapList(unsaved)} of “${run.name}”` : `the ${run.status} status of “${run.name}”`
+      const unfinished = !keeper.isRunStored && run.status !== 'running'
+      const consequence = running
+        ? `the run continues in this tab, but ${unsaved.length ? they : 'the run'} will not survive a reload`
+        : unsaved.length
+          ? `the run is shown, but ${they} will not survive a reload${unfinished ? ', and after a reload the run will look unfinished and resume' : ''}`
+          : 'after a reload the run will look unfinished and resume from its last stored lap'
+      problem(f, what, consequence)
+    } else if (get().storage && keeper.allStored) {
       set({ storage: undefined, message: `Storage works again: “${run.name}” and all its ${keeper.rows.length} laps are stored.` })
     }
-    set({ unstored: keeper.isRunStored || !run ? get().unstored.filter((id) => id !== run?.id) : [...new Set([...get().unstored, run.id])] })
+    const unstored = get().unstored.filter((id) => id !== run.id)
+    set({ unstored: keeper.isRunStored ? unstored : [...unstored, run.id] })
   }
 
   async function refreshRuns(): Promise<void> {
@@ -112,7 +121,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
     markRunActive({ ...mark, done: from ? from.lap + 1 : 0 })
     let final: RunRecord = { ...run, status: 'running' }
     try {
-      afterWrite(await keeper.keepRun(final), `the record of “${run.name}”`, true)
+      afterWrite(await keeper.keepRun(final), true)
       await computeWorker().runManifold(
         jobId,
         run.config,
@@ -120,7 +129,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
         proxy(async (r: LapRecord) => {
           const laps = [...get().laps.filter((l) => l.lap !== r.lap), view(r)].sort((a, b) => a.lap - b.lap)
           set({ laps, selectedLap: r.lap })
-          afterWrite(await keeper.keepLap({ ...r, runId: run.id }), `lap ${r.lap} of “${run.name}”`, true)
+          afterWrite(await keeper.keepLap({ ...r, runId: run.id }), true)
           markRunActive({ ...mark, done: r.lap + 1, progress: `lap ${r.lap} finished` })
         }),
         proxy((p: ManifoldProgress) => set({ progress: p })),
@@ -134,22 +143,29 @@ export const useManifold = create<ManifoldState>((set, get) => {
     } finally {
       clearRunActive('manifold')
       set({ run: final, jobId: undefined, progress: undefined })
-      afterWrite(await keeper.keepRun(final), `the ${final.status} status of “${run.name}”`, false)
+      afterWrite(await keeper.keepRun(final), false)
       await refreshRuns()
     }
   }
 
-  /** Says, once, that the last load of this tab went away in the middle of a run, and what became of it. */
+  /**
+   * Says, once, that the last load of this tab went away in the middle of a run (the per-tab flag), or that the
+   * newest stored run is still marked running (another visit ended mid-run, or its stop could not be stored),
+   * and what becomes of it.
+   */
   function interruptedNotice(runs: RunRecord[], storedLaps: number): void {
     const mark = takeInterruptedRun('manifold')
-    if (!mark) return
-    const stored = runs.find((r) => r.id === mark.runId)
-    const reached = mark.done ?? 0
-    if (!stored) {
-      set({ interrupted: `The page was reloaded while “${mark.name}” was running (${reached} laps finished); storage had not kept it, so it is gone. Start it again, and export runs while storage is full or blocked.` })
-    } else if (stored.status === 'running') {
-      const lost = reached > storedLaps ? ` ${reached - storedLaps} finished lap${reached - storedLaps > 1 ? 's were' : ' was'} not stored and will be computed again.` : ''
-      set({ interrupted: `The page was reloaded while “${mark.name}” was running; it resumes from ${storedLaps ? `lap ${storedLaps - 1}, the last stored lap` : 'the start'}.${lost}` })
+    const latest = runs[0]
+    const resumes = latest?.status === 'running'
+    const from = storedLaps ? `lap ${storedLaps - 1}, the last stored lap` : 'the start'
+    if (mark && resumes && mark.runId === latest.id) {
+      const lost = (mark.done ?? 0) - storedLaps
+      const again = lost > 0 ? ` ${lost} finished lap${lost > 1 ? 's were' : ' was'} not stored and will be computed again.` : ''
+      set({ interrupted: `The page was reloaded while “${mark.name}” was running; it resumes from ${from}.${again}` })
+    } else if (mark && !runs.some((r) => r.id === mark.runId)) {
+      set({ interrupted: `The page was reloaded while “${mark.name}” was running (${mark.done ?? 0} laps finished); storage had not kept it, so it is gone. Start it again; while storage is full or blocked, export runs before leaving the page.` })
+    } else if (resumes) {
+      set({ interrupted: `“${latest.name}” had not finished when this site was last open (or its stop could not be stored); it resumes from ${from}. Stop it if you do not want it.` })
     }
   }
 
@@ -198,7 +214,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
       if (last && last.lap + 1 >= run.config.laps) {
         const done = { ...run, status: 'done' as const }
         set({ run: done })
-        afterWrite(await keeper.keepRun(done), `the done status of “${run.name}”`, false)
+        afterWrite(await keeper.keepRun(done), false)
         return
       }
       await drive(run, last)
@@ -273,7 +289,10 @@ export const useManifold = create<ManifoldState>((set, get) => {
     async retrySave() {
       const run = keeper.run
       if (!run) return
-      afterWrite(await keeper.flush(), `“${run.name}”`, !!get().jobId)
+      const f = await keeper.flush()
+      afterWrite(f, !!get().jobId)
+      const st = get().storage
+      if (f && st) set({ storage: { ...st, retries: st.retries + 1 } })
       if (!get().jobId) await refreshRuns()
     },
     dismiss(what) {

@@ -1,0 +1,79 @@
+// Fault injection for persistence: a 50 kB quota through the DevTools Protocol (Storage.overrideQuotaForOrigin)
+// and a browser that refuses IndexedDB altogether. Nothing may hang, nothing may be lost without a word.
+import { readFile } from 'node:fs/promises'
+import type { Page } from '@playwright/test'
+import { test, expect } from './fixtures'
+
+async function limitQuota(page: Page, bytes: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: bytes })
+}
+
+test('manifold lab with a full storage: the run goes on and says so, the export has every lap, a reload says what was lost, Stop works', async ({ page }) => {
+  test.setTimeout(300_000)
+  await page.goto('/?backend=wasm#/manifold')
+  await limitQuota(page, 50 * 1024)
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
+  await page.getByTestId('em-preset').selectOption('tiny')
+  await page.getByTestId('em-start').click()
+  const notice = page.getByTestId('em-storage-notice')
+  await expect(notice).toHaveAttribute('data-kind', 'quota', { timeout: 120_000 })
+  await expect(notice).toContainText("This browser's storage for the site is full")
+  await expect(notice).toContainText('the run continues in this tab, but')
+  await expect(notice).toContainText('will not survive a reload')
+  // the run is not stuck: laps keep coming
+  await expect(page.getByTestId('em-lap-label')).toContainText('lap 1', { timeout: 180_000 })
+  await expect(page.getByTestId('em-start')).toBeDisabled()
+  // the export saves what storage would not: every finished lap, from memory, even mid-run
+  const shownLaps = (await page.getByTestId('em-metrics').locator('circle').count()) / 2
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('em-storage-export').click()])
+  const file = JSON.parse(await readFile(await download.path(), 'utf8')) as { format: string; laps: { lap: number }[] }
+  expect(file.format).toBe('tweedie-playground.manifold-run')
+  expect(file.laps.length).toBeGreaterThanOrEqual(Math.max(2, shownLaps))
+  expect(file.laps.map((l) => l.lap)).toEqual(file.laps.map((_, i) => i))
+  // a reload mid-run: the page says the run was interrupted, resumes from what was stored, and what was lost
+  await page.reload()
+  const interrupted = page.getByTestId('em-interrupted')
+  await expect(interrupted).toContainText('The page was reloaded while “tiny · seed 0” was running; it resumes from')
+  await expect(interrupted).toContainText(/not stored and will be computed again/)
+  // the resumed run meets the full storage again, says so, and Stop ends it cleanly
+  await expect(notice).toHaveAttribute('data-kind', 'quota', { timeout: 120_000 })
+  await page.getByTestId('em-cancel').click()
+  await expect(page.getByTestId('em-progress')).toHaveCount(0, { timeout: 60_000 })
+  await expect(page.getByTestId('em-start')).toBeEnabled()
+  await expect(page.getByTestId('em-message')).toContainText('Run stopped')
+  // its stop could not be stored either, and the notice says what that means
+  await expect(notice).toContainText('after a reload the run will look unfinished and resume')
+  await page.getByTestId('em-storage-retry').click()
+  await expect(page.getByTestId('em-storage-retries')).toContainText('still not stored')
+})
+
+test('manifold lab with IndexedDB blocked: says so on load, a run still works and stops cleanly', async ({ page }) => {
+  test.setTimeout(240_000)
+  // what Chromium does when site data is blocked: touching indexedDB throws a SecurityError
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { configurable: true, get() { throw new DOMException('The operation is insecure.', 'SecurityError') } })
+  })
+  await page.goto('/?backend=wasm#/manifold')
+  const notice = page.getByTestId('em-storage-notice')
+  await expect(notice).toHaveAttribute('data-kind', 'unavailable')
+  await expect(notice).toContainText('does not let the site store data')
+  await page.getByTestId('em-preset').selectOption('tiny')
+  await page.getByTestId('em-start').click()
+  await expect(page.getByTestId('em-lap-label')).toContainText('lap 0', { timeout: 120_000 })
+  await expect(page.getByTestId('em-runs')).toContainText('not stored (this tab only)')
+  await page.getByTestId('em-cancel').click()
+  await expect(page.getByTestId('em-start')).toBeEnabled({ timeout: 60_000 })
+})
+
+test('studio with a full storage: the result is shown and the page says it was not kept', async ({ page }) => {
+  test.setTimeout(240_000)
+  await page.goto('/?backend=wasm&task=box&steps=2&samples=1&methods=dps#/studio')
+  await limitQuota(page, 50 * 1024)
+  await expect(page.getByTestId('studio-run')).toBeEnabled()
+  await page.getByTestId('studio-run').click()
+  await expect(page.getByTestId('method-0')).toHaveAttribute('data-status', 'done', { timeout: 180_000 })
+  await expect(page.getByTestId('studio-save-error')).toContainText("This browser's storage for the site is full")
+  await expect(page.getByTestId('studio-save-error')).toContainText('will not survive a reload')
+  await expect(page.getByTestId('metric-row')).toHaveCount(1)
+})
