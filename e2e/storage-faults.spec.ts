@@ -77,3 +77,47 @@ test('studio with a full storage: the result is shown and the page says it was n
   await expect(page.getByTestId('studio-save-error')).toContainText('will not survive a reload')
   await expect(page.getByTestId('metric-row')).toHaveCount(1)
 })
+
+test('models with a full storage: a checked model is added for this tab and the page says it will not last', async ({ page }) => {
+  test.setTimeout(240_000)
+  await page.goto('/?backend=wasm#/models')
+  await limitQuota(page, 1024)
+  const buffer = await readFile('test/fixtures/onnx-ops/tiny_edm_denoiser.onnx')
+  await page.getByTestId('byo-file').setInputFiles({ name: 'tiny-edm.onnx', mimeType: 'application/octet-stream', buffer })
+  await page.getByTestId('byo-check').click()
+  await expect(page.getByTestId('byo-verdict')).toHaveText('usable: passed every check', { timeout: 120_000 })
+  await page.getByTestId('byo-add').click()
+  const msg = page.getByTestId('byo-message')
+  await expect(msg).toContainText('Added as "user-tiny-edm"')
+  await expect(msg).toContainText("This browser's storage for the site is full")
+  await expect(msg).toContainText('added for this tab only')
+  await page.getByTestId('model-user-tiny-edm').click()
+  await expect(page.getByTestId('card-user-tiny-edm')).toContainText('this tab only, not stored')
+})
+
+test('models with IndexedDB blocked: the page says your own models cannot be kept', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { configurable: true, get() { throw new DOMException('The operation is insecure.', 'SecurityError') } })
+  })
+  await page.goto('/?backend=wasm#/models')
+  await expect(page.getByTestId('models-storage')).toContainText('does not let the site store data')
+  await expect(page.getByTestId('models-storage')).toContainText('a model added now lasts only as long as this tab')
+  await expect(page.getByTestId('model-cifar10-unet')).toBeVisible()
+})
+
+test('analytic toy with a full localStorage: the results are shown and the page says they will not last', async ({ page }) => {
+  test.setTimeout(180_000)
+  // localStorage has its own 5 MB limit, outside the origin quota: make every write fail the way a full one does
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = function setItem() { throw new DOMException("Failed to execute 'setItem' on 'Storage': Setting the value exceeded the quota.", 'QuotaExceededError') }
+  })
+  await page.goto('/?backend=wasm#/toy')
+  await page.getByTestId('toy-preset').selectOption('tiny')
+  const notice = page.getByTestId('toy-notice')
+  await expect(notice).toContainText("This browser's storage for the site is full, so the toy results could not be kept")
+  await page.getByTestId('toy-seeds').fill('1')
+  await page.getByTestId('toy-run').click()
+  await expect(page.getByTestId('toy-results')).toHaveAttribute('data-complete', 'true', { timeout: 120_000 })
+  await expect(notice).toContainText('they are shown here but will not survive a reload')
+  await expect(page.getByTestId('toy-run')).toBeEnabled()
+})
