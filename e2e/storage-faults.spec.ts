@@ -1,6 +1,7 @@
 // Fault injection for persistence: a 50 kB quota through the DevTools Protocol (Storage.overrideQuotaForOrigin)
 // and a browser that refuses IndexedDB altogether. Nothing may hang, nothing may be lost without a word.
 import { readFile } from 'node:fs/promises'
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 
@@ -21,6 +22,9 @@ test('manifold lab with a full storage: the run goes on and says so, the export 
   await expect(notice).toContainText("This browser's storage for the site is full")
   await expect(notice).toContainText('the run continues in this tab, but')
   await expect(notice).toContainText('will not survive a reload')
+  // the notice and its buttons are accessible too
+  const axe = await new AxeBuilder({ page }).include('[data-testid=em-storage-notice]').analyze()
+  expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([])
   // the run is not stuck: laps keep coming
   await expect(page.getByTestId('em-lap-label')).toContainText('lap 1', { timeout: 180_000 })
   await expect(page.getByTestId('em-start')).toBeDisabled()
@@ -46,6 +50,10 @@ test('manifold lab with a full storage: the run goes on and says so, the export 
   await expect(notice).toContainText('after a reload the run will look unfinished and resume')
   await page.getByTestId('em-storage-retry').click()
   await expect(page.getByTestId('em-storage-retries')).toContainText('still not stored')
+  // and after one more reload the page still says that laps are missing (or that the run never got its stop)
+  await page.reload()
+  await expect(page.locator('[data-testid=em-interrupted], [data-testid=em-message]').first())
+    .toContainText(/finished laps of “tiny · seed 0” were not stored|had not finished when this site was last open/)
 })
 
 test('manifold lab with IndexedDB blocked: says so on load, a run still works and stops cleanly', async ({ page }) => {

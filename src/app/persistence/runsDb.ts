@@ -15,6 +15,8 @@ export interface RunRecord {
   status: RunStatus
   /** Why the run stopped, when it failed. */
   error?: string
+  /** Laps finished when the record was last written; more than the stored laps means some were not kept. */
+  lapsFinished?: number
 }
 
 /** A finished lap as stored: the loop's outcome plus its run, the model after it and the fixed Gaussian. */

@@ -142,6 +142,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
       set({ message: cancelled ? 'Run stopped; resume continues from the last finished lap.' : `The run failed: ${msg}` })
     } finally {
       clearRunActive('manifold')
+      final = { ...final, lapsFinished: keeper.rows.length }
       set({ run: final, jobId: undefined, progress: undefined })
       afterWrite(await keeper.keepRun(final), false)
       await refreshRuns()
@@ -224,7 +225,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
       if (id) await computeWorker().cancel(id)
     },
     async open(runId) {
-      const run = get().runs.find((r) => r.id === runId)
+      let run = get().runs.find((r) => r.id === runId)
       if (!run || get().jobId) return
       if (keeper.run?.id !== runId) {
         const r = await attemptStorage(() => getLaps(runId))
@@ -235,7 +236,11 @@ export const useManifold = create<ManifoldState>((set, get) => {
         keeper.show(run, r.value)
       }
       const rows = keeper.rows
-      set({ run, laps: rows.map(view), selectedLap: Math.max(0, rows.length - 1), message: run.error ? `The run failed: ${run.error}` : undefined })
+      const lost = run.status !== 'running' ? (run.lapsFinished ?? 0) - rows.length : 0
+      const unkept = lost > 0 ? `${lost} of the ${run.lapsFinished} finished laps of “${run.name}” were not stored (storage was full or blocked when they finished); resume computes them again.` : ''
+      // storage holds laps from 0 without gaps, so the lost ones are the last: a "done" run is then unfinished
+      if (lost > 0 && run.status === 'done') run = { ...run, status: 'stopped' }
+      set({ run, laps: rows.map(view), selectedLap: Math.max(0, rows.length - 1), message: [run.error ? `The run failed: ${run.error}` : '', unkept].filter(Boolean).join(' ') || undefined })
       await loadTruth(run.config)
     },
     async remove(runId) {
@@ -277,7 +282,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
       }
       const { run, laps } = parsed
       const status = run.status === 'running' ? 'stopped' : run.status
-      const r = await attemptStorage(() => putWholeRun({ ...run, status }, laps))
+      const r = await attemptStorage(() => putWholeRun({ ...run, status, lapsFinished: laps.length }, laps))
       if (!r.ok) {
         problem(r.failure, `the imported run “${run.name}”`, 'nothing was stored; the file is unchanged, import it again once there is room', undefined)
         return
