@@ -62,7 +62,7 @@ export function storageNotice(f: StorageFailure, c: StorageContext): string {
   switch (f.kind) {
     case 'quota':
       return `This browser's storage for the site is full, so ${c.what} could not be kept: ${c.consequence}. ` +
-        `Free space (delete stored runs or models here, or clear this site's data in the browser's settings)${rescue}.`
+        `Free space (delete stored runs in the manifold lab or your own models on the Models page, or clear this site's data in the browser's settings)${rescue}.`
     case 'unavailable':
       return `This browser does not let the site store data (${f.name}: ${f.detail}; private windows and blocked site data do this), ` +
         `so ${c.what} could not be kept: ${c.consequence}. Allow site data for this page${rescue}.`
