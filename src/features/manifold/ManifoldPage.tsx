@@ -37,7 +37,7 @@ function StorageNotice() {
       {storage.retries > 0 && <p className="hint" data-testid="em-storage-retries">Tried again {storage.retries === 1 ? 'once' : `${storage.retries} times`}: still not stored.</p>}
       {run && <button type="button" onClick={() => void exportShown()} data-testid="em-storage-export">Export “{run.name}”</button>}{' '}
       {run && <button type="button" onClick={() => void retrySave()} data-testid="em-storage-retry">Try saving again</button>}{' '}
-      <button type="button" onClick={() => dismiss('storage')}>Dismiss</button>
+      <button type="button" onClick={() => dismiss('storage')} aria-label="Dismiss the storage notice">Dismiss</button>
     </div>
   )
 }
@@ -48,7 +48,7 @@ function InterruptedNotice() {
   return (
     <div className="notice" role="status" data-testid="em-interrupted">
       <p>{text}</p>
-      <button type="button" onClick={() => useManifold.getState().dismiss('interrupted')}>Dismiss</button>
+      <button type="button" onClick={() => useManifold.getState().dismiss('interrupted')} aria-label="Dismiss the reload notice">Dismiss</button>
     </div>
   )
 }

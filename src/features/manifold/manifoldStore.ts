@@ -78,8 +78,12 @@ const RESCUE = 'export the run to a file with the button below'
 export const useManifold = create<ManifoldState>((set, get) => {
   const keeper = new RunKeeper({ putRun, putLap })
 
-  const problem = (f: StorageFailure, what: string, consequence: string, rescue: string | undefined = RESCUE): void =>
+  // a notice the user dismissed stays away for that run (the run list still says "not stored")
+  let dismissedFor: string | undefined
+  const problem = (f: StorageFailure, what: string, consequence: string, rescue: string | undefined = RESCUE): void => {
+    if (dismissedFor !== undefined && dismissedFor === keeper.run?.id) return
     set({ storage: { kind: f.kind, text: storageNotice(f, { what, consequence, rescue }), retries: get().storage?.retries ?? 0 } })
+  }
 
   /** After a write: a failure says what is not stored and what that means; success after one says all is stored now. */
   function afterWrite(f: StorageFailure | undefined, running: boolean): void {
@@ -294,6 +298,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
     async retrySave() {
       const run = keeper.run
       if (!run) return
+      dismissedFor = undefined
       const f = await keeper.flush()
       afterWrite(f, !!get().jobId)
       const st = get().storage
@@ -301,6 +306,7 @@ export const useManifold = create<ManifoldState>((set, get) => {
       if (!get().jobId) await refreshRuns()
     },
     dismiss(what) {
+      if (what === 'storage') dismissedFor = keeper.run?.id ?? ''
       set(what === 'storage' ? { storage: undefined } : { interrupted: undefined })
     },
     selectLap(lap) {
