@@ -16,6 +16,7 @@ test('DiEM (tiny preset): a lap finishes, the plots update, a reload resumes the
   await expectResponsive(page)
   // reload mid-run: the stored laps come back and the run goes on from the last finished lap
   await page.reload()
+  await expect(page.getByTestId('em-interrupted')).toContainText('The page was reloaded while “tiny · seed 0” was running; it resumes from lap')
   await expect(page.getByTestId('em-lap-table')).toBeVisible()
   await expect(page.getByTestId('em-progress')).toBeVisible()
   await expect(page.getByTestId('em-lap-label')).toContainText('lap 3', { timeout: 180_000 })

@@ -1,7 +1,9 @@
 // Every denoiser the app can use: the shipped ones and the user's own (bring-your-own ONNX, checked and
 // kept in IndexedDB so they survive a reload; served to the worker as blob: URLs).
 import { create } from 'zustand'
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { DBSchema } from 'idb'
+import { lazyDb } from './persistence/openDb'
+import { attemptStorage, storageNotice } from './persistence/storageErrors'
 import { SHIPPED_MODELS, type ModelCard } from './models'
 import type { ByoCheckResult } from '../workers/byoApi'
 
@@ -12,7 +14,7 @@ export interface ModelEntry {
   shape: [number, number, number]
   demoKind: 'cifar' | 'mri'
   card?: ModelCard
-  user?: { name: string; addedAt: number; check: ByoCheckResult; bytes: number }
+  user?: { name: string; addedAt: number; check: ByoCheckResult; bytes: number; /** false: kept for this tab only (storage refused it). */ stored: boolean }
 }
 
 interface UserModelRow {
@@ -28,25 +30,26 @@ interface Schema extends DBSchema {
   models: { key: string; value: UserModelRow }
 }
 
-let dbp: Promise<IDBPDatabase<Schema>> | undefined
-const db = (): Promise<IDBPDatabase<Schema>> =>
-  (dbp ??= openDB<Schema>('tweedie-playground-models', 1, { upgrade: (d) => { d.createObjectStore('models', { keyPath: 'id' }) } }))
+const db = lazyDb<Schema>('tweedie-playground-models', 1, (d) => { d.createObjectStore('models', { keyPath: 'id' }) })
 
 const shipped: ModelEntry[] = SHIPPED_MODELS.map((m) => ({
   id: m.id, onnxUrl: m.onnxUrl, demoKind: m.demoKind, card: m.card,
   shape: [m.card.input.channels, m.card.input.height, m.card.input.width],
 }))
 
-function entry(row: UserModelRow): ModelEntry {
+function entry(row: UserModelRow, stored = true): ModelEntry {
   const url = URL.createObjectURL(new Blob([row.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))
-  return { id: row.id, onnxUrl: url, shape: row.shape, demoKind: row.shape[0] === 1 ? 'mri' : 'cifar', user: { name: row.name, addedAt: row.addedAt, check: row.check, bytes: row.bytes.length } }
+  return { id: row.id, onnxUrl: url, shape: row.shape, demoKind: row.shape[0] === 1 ? 'mri' : 'cifar', user: { name: row.name, addedAt: row.addedAt, check: row.check, bytes: row.bytes.length, stored } }
 }
 
 interface RegistryState {
   models: ModelEntry[]
   loaded: boolean
+  /** Why your own models could not be read or kept (storage full or blocked). */
+  storageProblem?: string
   load(): Promise<void>
-  addUser(name: string, bytes: Uint8Array, check: ByoCheckResult): Promise<string>
+  /** Adds a checked model; `problem` says when storage refused it and it is kept for this tab only. */
+  addUser(name: string, bytes: Uint8Array, check: ByoCheckResult): Promise<{ id: string; problem?: string }>
   removeUser(id: string): Promise<void>
 }
 
@@ -55,12 +58,9 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
   loaded: false,
   async load() {
     if (get().loaded) return
-    try {
-      const rows = await (await db()).getAll('models')
-      set({ models: [...shipped, ...rows.sort((a, b) => a.addedAt - b.addedAt).map(entry)] })
-    } finally {
-      set({ loaded: true })
-    }
+    const r = await attemptStorage(async () => (await db()).getAll('models'))
+    if (r.ok) set({ models: [...shipped, ...r.value.sort((a, b) => a.addedAt - b.addedAt).map((row) => entry(row))], loaded: true })
+    else set({ loaded: true, storageProblem: storageNotice(r.failure, { what: 'your own models', consequence: 'models added earlier cannot be read, and a model added now lasts only as long as this tab' }) })
   },
   async addUser(name, bytes, check) {
     if (!check.ok || !check.shape) throw new Error('only a model that passed its checks can be added')
@@ -68,14 +68,21 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
     let id = base
     for (let k = 2; get().models.some((m) => m.id === id); k++) id = `${base}-${k}`
     const row: UserModelRow = { id, name, addedAt: Date.now(), bytes, shape: check.shape, check }
-    await (await db()).put('models', row)
-    set({ models: [...get().models, entry(row)] })
-    return id
+    const r = await attemptStorage(async () => (await db()).put('models', row))
+    set({ models: [...get().models, entry(row, r.ok)] })
+    if (r.ok) return { id }
+    const problem = storageNotice(r.failure, { what: `the model “${name}”`, consequence: 'it is added for this tab only and must be added again after a reload', rescue: 'keep the .onnx file to add it again' })
+    return { id, problem }
   },
   async removeUser(id) {
     const m = get().models.find((x) => x.id === id)
     if (!m?.user) return
-    await (await db()).delete('models', id)
+    if (m.user.stored) {
+      const r = await attemptStorage(async () => (await db()).delete('models', id))
+      if (!r.ok) {
+        set({ storageProblem: storageNotice(r.failure, { what: `the removal of “${m.user.name}”`, consequence: 'it is removed for now but will be back after a reload' }) })
+      }
+    }
     URL.revokeObjectURL(m.onnxUrl)
     set({ models: get().models.filter((x) => x.id !== id) })
   },

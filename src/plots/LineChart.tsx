@@ -33,7 +33,7 @@ export function LineChart({ series, logY = false, xLabel, yLabel, highlightX, wi
     return { x: xs, y: ys, paths: series.map((s) => gen(s.points.filter(([, v]) => Number.isFinite(v) && (!logY || v > 0))) ?? '') }
   }, [series, logY, width, height, m.l, m.r, m.t, m.b])
   return (
-    <svg width={width} height={height} className="line-chart" data-testid={testId}>
+    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="line-chart" data-testid={testId}>
       {y.ticks(4).map((t) => (
         <g key={`y${t}`}>
           <line x1={m.l} x2={width - m.r} y1={y(t)} y2={y(t)} stroke="#eaeef2" />

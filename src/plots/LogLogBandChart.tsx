@@ -64,7 +64,7 @@ export function LogLogBandChart({ series, xLabel, yLabel, width = 640, height = 
   }, [series, width, height, m.l, m.r, m.t, m.b, emptyX])
   const { x, y, paths, xTicks, yTicks } = geom
   return (
-    <svg width={width} height={height} className="loglog-band-chart" data-testid={testId} role="img" aria-label={`${yLabel} against ${xLabel}`}>
+    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="loglog-band-chart" data-testid={testId} role="img" aria-label={`${yLabel} against ${xLabel}`}>
       {yTicks.map((t) => (
         <g key={`y${t}`}>
           <line x1={m.l} x2={width - m.r} y1={y(t)} y2={y(t)} stroke="#eaeef2" />

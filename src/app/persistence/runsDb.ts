@@ -1,5 +1,6 @@
 // IndexedDB persistence of manifold runs (idb): one record per run, one row per finished lap.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { DBSchema } from 'idb'
+import { lazyDb } from './openDb'
 import type { ManifoldConfig } from '../../core/em/presets'
 import type { MlpWeights } from '../../engines/tfjs/mlp'
 import type { LapOutcome } from '../../core/em/diem'
@@ -14,6 +15,8 @@ export interface RunRecord {
   status: RunStatus
   /** Why the run stopped, when it failed. */
   error?: string
+  /** Laps finished when the record was last written; more than the stored laps means some were not kept. */
+  lapsFinished?: number
 }
 
 /** A finished lap as stored: the loop's outcome plus its run, the model after it and the fixed Gaussian. */
@@ -28,17 +31,10 @@ interface Schema extends DBSchema {
   laps: { key: [string, number]; value: LapRow; indexes: { byRun: string } }
 }
 
-let dbPromise: Promise<IDBPDatabase<Schema>> | undefined
-
-function db(): Promise<IDBPDatabase<Schema>> {
-  dbPromise ??= openDB<Schema>('tweedie-playground-manifold', 1, {
-    upgrade(d) {
-      d.createObjectStore('runs', { keyPath: 'id' })
-      d.createObjectStore('laps', { keyPath: ['runId', 'lap'] }).createIndex('byRun', 'runId')
-    },
-  })
-  return dbPromise
-}
+const db = lazyDb<Schema>('tweedie-playground-manifold', 1, (d) => {
+  d.createObjectStore('runs', { keyPath: 'id' })
+  d.createObjectStore('laps', { keyPath: ['runId', 'lap'] }).createIndex('byRun', 'runId')
+})
 
 export async function listRuns(): Promise<RunRecord[]> {
   return (await (await db()).getAll('runs')).sort((a, b) => b.createdAt - a.createdAt)

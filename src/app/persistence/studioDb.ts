@@ -1,5 +1,7 @@
 // The studio's last finished run, kept in IndexedDB so that a reload does not lose it.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { DBSchema } from 'idb'
+import { lazyDb } from './openDb'
+import { attemptStorage, storageNotice } from './storageErrors'
 import type { StudioConfig } from '../../core/studio/config'
 import type { MethodResult, StudioObservation } from '../../core/studio/run'
 import type { ImageData3 } from '../images'
@@ -17,9 +19,7 @@ interface Schema extends DBSchema {
   runs: { key: string; value: StoredStudioRun }
 }
 
-let dbp: Promise<IDBPDatabase<Schema>> | undefined
-const db = (): Promise<IDBPDatabase<Schema>> =>
-  (dbp ??= openDB<Schema>('tweedie-playground-studio', 1, { upgrade: (d) => { d.createObjectStore('runs') } }))
+const db = lazyDb<Schema>('tweedie-playground-studio', 1, (d) => { d.createObjectStore('runs') })
 
 export async function saveLastRun(run: StoredStudioRun): Promise<void> {
   await (await db()).put('runs', run, 'last')
@@ -27,4 +27,17 @@ export async function saveLastRun(run: StoredStudioRun): Promise<void> {
 
 export async function loadLastRun(): Promise<StoredStudioRun | undefined> {
   return (await db()).get('runs', 'last')
+}
+
+/** Saves the last run; never throws. Returns what to tell the user when it could not be kept, else undefined. */
+export async function keepLastRun(run: StoredStudioRun): Promise<string | undefined> {
+  const r = await attemptStorage(() => saveLastRun(run))
+  return r.ok ? undefined : storageNotice(r.failure, { what: "this run's results", consequence: 'they are shown here but will not survive a reload' })
+}
+
+/** The last run, or what to tell the user when storage cannot be read (nothing shown is then restored). */
+export async function readLastRun(): Promise<{ run?: StoredStudioRun; problem?: string }> {
+  const r = await attemptStorage(loadLastRun)
+  if (r.ok) return { run: r.value }
+  return { problem: storageNotice(r.failure, { what: 'the last run', consequence: 'it cannot be restored, and new results will not survive a reload' }) }
 }

@@ -1,27 +1,27 @@
 // `npm run cli -- em --preset tiny --laps 4 --seed 7 --out em.json`: the manifold lab's DiEM loop in Node
 // (same code as the page). Lap 0 is the initial Gaussian prior.
 import { writeFileSync } from 'node:fs'
-import { CliError, parseFlags, type Command } from '../command'
+import { CliError, intFlag, parseFlags, type Command } from '../command'
 import { useNodeBackend } from '../nodeTf'
 import { MANIFOLD_PRESETS, type ManifoldPreset } from '../../core/em/presets'
 import { runManifold } from '../../engines/tfjs/manifoldRunner'
 
-function positiveInt(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be a non-negative integer, got "${v}"`)
-  return n
-}
-
 const command: Command = {
   summary: 'run DiEM on the manifold experiment and write per-lap metrics',
+  usage: [
+    'usage: em [--preset tiny|default|paper] [--laps N] [--seed N] [--backend wasm|cpu] [--out em.json]',
+    '  --preset   problem and model sizes (default tiny); the same presets as the manifold lab',
+    "  --laps     laps to run, ≥ 1, lap 0 being the initial Gaussian prior (default: the preset's)",
+    "  --seed     seed of the data, observations and training, ≥ 0 (default: the preset's)",
+    '  --backend  tfjs backend in Node: wasm or cpu (default wasm)',
+    '  --out      write the JSON there instead of stdout; per-lap progress goes to stderr',
+  ].join('\n'),
   async run(args) {
     const values = parseFlags(args, ['preset', 'laps', 'seed', 'out', 'backend'])
     const presetName = values.preset ?? 'tiny'
     if (!(presetName in MANIFOLD_PRESETS)) throw new CliError(`--preset must be one of ${Object.keys(MANIFOLD_PRESETS).join(', ')}, got "${presetName}"`)
     const base = MANIFOLD_PRESETS[presetName as ManifoldPreset]
-    const config = { ...base, laps: positiveInt('laps', values.laps, base.laps), seed: positiveInt('seed', values.seed, base.seed) }
-    if (config.laps < 1) throw new CliError('--laps must be at least 1 (lap 0 is the Gaussian prior)')
+    const config = { ...base, laps: intFlag('laps', values.laps, base.laps, 1), seed: intFlag('seed', values.seed, base.seed, 0) }
     const backend = await useNodeBackend(values.backend)
     const laps: { lap: number; sinkhorn: number; sliced_wasserstein: number; seconds: number; kept: number; final_loss: number | null }[] = []
     await runManifold(config, undefined, (r) => {

@@ -4,22 +4,17 @@
 // Exit 0 when everything passes (parity ≤ 1e-4, gradcheck ≤ 1e-2), 1 when a check fails or ops are unsupported,
 // 2 (one line on stderr) for user errors: missing/corrupt file, wrong inputs/outputs, bad flags.
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import * as tf from '@tensorflow/tfjs-core'
-import { CliError, type Command } from '../command'
+import { CliError, intFlag, parseCommandLine, positiveListFlag, type Command } from '../command'
 import { checkModel, OnnxDenoiser, OnnxGraph, type ReferenceRun, validateDenoiser } from '../../engines/onnx/diff'
 
 const PARITY_TOL = 1e-4
 const GRAD_TOL = 1e-2
 
-function posInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a positive integer, got "${v}"`)
-  return n
-}
+const posInt = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : intFlag(name, v, 0, 1))
+const USAGE = 'usage: onnx-check model.onnx [--size 16] [--channels 3] [--batch 2] [--backend wasm|cpu] [--sigmas 0.02,0.2,1,5,40] [--seed 1]'
 
 export async function ortReference(bytes: Uint8Array): Promise<{ run: ReferenceRun; release: () => Promise<void> }> {
   const ort = await import('onnxruntime-node')
@@ -40,23 +35,20 @@ export async function ortReference(bytes: Uint8Array): Promise<{ run: ReferenceR
 
 const command: Command = {
   summary: 'check an ONNX denoiser for the differentiable engine: ops, parity vs onnxruntime, VJP gradcheck, timings',
+  usage: [
+    USAGE,
+    '  model.onnx  inputs x [N, C, H, W] and sigma [N], one output shaped like x (required)',
+    "  --size      H = W to test at, ≥ 1 (default: the model's own, else 16)",
+    "  --channels  C, ≥ 1 (default: the model's own, else 3)",
+    '  --batch     N, ≥ 1 (default 2)',
+    '  --backend   tfjs backend in Node: wasm or cpu (default wasm)',
+    '  --sigmas    noise levels of the parity check, comma-separated positive numbers (default 0.02,0.2,1,5,40)',
+    '  --seed      seed of the test inputs, ≥ 1 (default 1)',
+    'Exit 0 when every check passes, 1 when one fails, 2 for bad input.',
+  ].join('\n'),
   async run(args) {
-    let parsed
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          size: { type: 'string' }, channels: { type: 'string' }, batch: { type: 'string' },
-          backend: { type: 'string' }, sigmas: { type: 'string' }, seed: { type: 'string' },
-        },
-        strict: true,
-      })
-    } catch (e) {
-      throw new CliError(e instanceof Error ? e.message : String(e))
-    }
-    const { values, positionals } = parsed
-    if (positionals.length !== 1) throw new CliError('usage: onnx-check model.onnx [--size 16] [--channels 3] [--batch 2] [--backend wasm|cpu] [--sigmas 0.02,0.2,1,5,40]')
+    const { values, positionals } = parseCommandLine(args, ['size', 'channels', 'batch', 'backend', 'sigmas', 'seed'], [], true)
+    if (positionals.length !== 1) throw new CliError(USAGE)
     const path = positionals[0] as string
     let bytes: Uint8Array
     try {
@@ -66,8 +58,7 @@ const command: Command = {
     }
     const backend = values.backend ?? 'wasm'
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu in Node, got "${backend}"`)
-    const sigmas = (values.sigmas ?? '0.02,0.2,1,5,40').split(',').map(Number)
-    if (sigmas.some((s) => !(s > 0))) throw new CliError(`--sigmas must be positive numbers, got "${values.sigmas ?? ''}"`)
+    const sigmas = positiveListFlag('sigmas', values.sigmas, [0.02, 0.2, 1, 5, 40])
     const batch = posInt('batch', values.batch) ?? 2
     const seed = posInt('seed', values.seed) ?? 1
 

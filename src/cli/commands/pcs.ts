@@ -91,6 +91,22 @@ function parseRect(v: string | undefined, h: number, w: number): { x0: number; y
 
 const command: Command = {
   summary: 'posterior principal components of the denoising posterior (Gaussian/GMM prior, or an ONNX model on a PNG)',
+  usage: [
+    'usage: pcs (--problem p.json | --model m.onnx --image x.png) --sigma S [--k K] [--iters N] [--seed Z] [--out pcs.json]',
+    '           [--jacobian exact|fd] [--fd-step C] [--rect x0,y0,x1,y1] [--tol T] [--moments] [--backend wasm|cpu]',
+    '  --problem   the sample command\'s problem file; its Gaussian/GMM prior is used, y and A are ignored (optional "x_t")',
+    '  --model     an ONNX denoiser (with --image, a PNG of the model\'s size)',
+    '  --sigma     noise level of the denoising problem x_t = x + σz (required, > 0)',
+    '  --k         principal components, 1–64 (default 3)',
+    '  --iters     subspace iterations (default 50)',
+    '  --seed      seed of z and of the initial basis (default 0)',
+    '  --jacobian  exact (VJP; Jᵀv = Jv for an ideal denoiser) or fd (forward difference) (default exact)',
+    '  --fd-step   forward-difference step (default √(ε₃₂·√N·σ))',
+    '  --rect      patch x0,y0,x1,y1 in pixels (default the whole image)',
+    '  --tol       stop once every relative residual is below T (default 0: run all iterations)',
+    '  --moments   also the first four moments of the marginal along each PC and a max-entropy fit',
+    '  --out       output JSON (default stdout): {"eigenvalues": [...], "vectors": [[...], ...], ...}',
+  ].join('\n'),
   async run(args) {
     const v = parseFlags(args, ['problem', 'model', 'image', 'sigma', 'k', 'iters', 'seed', 'out', 'jacobian', 'fd-step', 'backend', 'rect', 'tol'], ['moments'])
     if (!v.problem === !v.model) fail('give either --problem P.json or --model m.onnx --image x.png')

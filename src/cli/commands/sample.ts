@@ -6,7 +6,7 @@
 // ignored. Output {"config", "cost": {"forward", "vjp", "seconds"}, "samples": [[...], ...]}.
 // Bad input → one line naming the field, exit 2. Seeded: one --seed fixes every draw (see linalg/random.ts).
 import { readFileSync, writeFileSync } from 'node:fs'
-import { CliError, parseFlags, type Command } from '../command'
+import { CliError, intFlag, parseFlags, type Command } from '../command'
 import { fromRows, isSPD, type Mat } from '../../core/linalg/dense'
 import type { SamplerName } from '../../core/diffusion/sampler'
 import type { Denoiser } from '../../core/types'
@@ -88,15 +88,24 @@ export function parseProblem(raw: unknown): Problem {
   return { makeDenoiser, n, a: Float64Array.from(A.flat()), m, sigmaY, y, prior }
 }
 
-function int(name: string, v: string | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback
-  const x = Number(v)
-  if (!/^\d+$/.test(v) || x < min) fail(`--${name} must be an integer ≥ ${min}, got "${v}"`)
-  return x
-}
-
 const command: Command = {
   summary: 'posterior samples for a Gaussian/GMM prior and a dense linear observation',
+  usage: [
+    'usage: sample --problem p.json [--method dps|pigdm|tmpd|diffpir|mmps] [--solver cg|gmres] [--iters N] [--steps N]',
+    '              [--samples N] [--seed N] [--sampler ddpm|ddim|pc] [--jacobian exact|finite-difference] [--backend wasm|cpu] [--out out.json]',
+    '  --problem   JSON: {"prior": {"type": "gaussian", "mean", "cov"} | {"type": "gmm", "weights", "means", "covs"},',
+    '              "operator": {"type": "dense", "A"}, "sigma_y", "y"} (required)',
+    '  --method    posterior method (default mmps)',
+    '  --solver    linear solver of MMPS/ΠGDM/TMPD (default cg for mmps, else gmres)',
+    '  --iters     solver iterations, ≥ 1 (default 1 for mmps, else 5)',
+    '  --steps     sampler steps, ≥ 1 (default 64)',
+    '  --samples   posterior samples, ≥ 1 (default 1024)',
+    '  --seed      one seed for every draw, ≥ 0 (default 0)',
+    '  --sampler   ddpm, ddim or pc (default ddpm)',
+    '  --jacobian  exact (autodiff) or finite-difference (forward passes only) (default exact)',
+    '  --backend   tfjs backend in Node: wasm or cpu (default wasm)',
+    '  --out       write the JSON there instead of stdout',
+  ].join('\n'),
   async run(args) {
     const values = parseFlags(args, ['problem', 'method', 'solver', 'iters', 'steps', 'samples', 'seed', 'out', 'sampler', 'backend', 'jacobian'])
     if (!values.problem) fail('--problem is required (a JSON file)')
@@ -108,10 +117,10 @@ const command: Command = {
     if (!['ddpm', 'ddim', 'pc'].includes(sampler)) fail(`--sampler must be ddpm, ddim or pc, got "${sampler}"`)
     const jacobian = values.jacobian ?? 'exact'
     if (jacobian !== 'exact' && jacobian !== 'finite-difference') fail(`--jacobian must be exact or finite-difference, got "${jacobian}"`)
-    const iters = int('iters', values.iters, method === 'mmps' ? 1 : 5, 1)
-    const steps = int('steps', values.steps, 64, 1)
-    const samples = int('samples', values.samples, 1024, 1)
-    const seed = int('seed', values.seed, 0, 0)
+    const iters = intFlag('iters', values.iters, method === 'mmps' ? 1 : 5, 1)
+    const steps = intFlag('steps', values.steps, 64, 1)
+    const samples = intFlag('samples', values.samples, 1024, 1)
+    const seed = intFlag('seed', values.seed, 0, 0)
     let raw: unknown
     try {
       raw = JSON.parse(readFileSync(values.problem as string, 'utf8'))

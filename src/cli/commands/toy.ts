@@ -2,35 +2,31 @@
 // algorithms.md §6.1 over the whole σ_t grid and all four covariance heuristics (same code as the page).
 // Writes {"results": [{"sigma_t", "covariance", "seed", "sinkhorn"}, …], …provenance}.
 import { writeFileSync } from 'node:fs'
-import { CliError, parseFlags, type Command } from '../command'
+import { CliError, intFlag, parseFlags, positiveListFlag, type Command } from '../command'
 import { runToyExperiment, SIGMA_GRID, summarizeToy, TOY_PRESETS, type ToyPresetName } from '../../core/toy/experiment'
 import { COVARIANCES } from '../../core/toy/observation'
 
-function int(name: string, v: string | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback
-  const n = Number(v)
-  if (!/^\d+$/.test(v) || !Number.isInteger(n) || n < min) throw new CliError(`--${name} must be an integer ≥ ${min}, got "${v}"`)
-  return n
-}
-
-function sigmaList(v: string | undefined): number[] {
-  if (v === undefined) return [...SIGMA_GRID]
-  const list = v.split(',').map((s) => Number(s.trim()))
-  if (list.length === 0 || list.some((s) => !Number.isFinite(s) || s <= 0)) throw new CliError(`--sigmas must be a comma-separated list of positive numbers, got "${v}"`)
-  return list
-}
-
 const command: Command = {
   summary: 'the analytic toy (§6): Sinkhorn divergence of q(x_t|y) vs p(x_t|y) over σ_t, per covariance heuristic',
+  usage: [
+    'usage: toy [--preset tiny|browser|paper] [--seeds N] [--sigmas 0.01,0.1,1] [--prior-samples N] [--set-size N] [--quiet] [--out toy.json]',
+    '  --preset         sizes (default browser); the same presets as the analytic toy page',
+    '  --seeds          independent repetitions, ≥ 1 (default 4)',
+    `  --sigmas         σ_t grid, comma-separated positive numbers (default ${SIGMA_GRID.join(',')})`,
+    "  --prior-samples  samples of the mixture prior, ≥ 2 (default: the preset's)",
+    "  --set-size       points per Sinkhorn set, ≥ 1 (default: the preset's)",
+    '  --quiet          no progress lines on stderr',
+    '  --out            write the JSON there instead of stdout',
+  ].join('\n'),
   async run(args) {
     const values = parseFlags(args, ['seeds', 'out', 'preset', 'sigmas', 'prior-samples', 'set-size'], ['quiet'])
     const preset = values.preset ?? 'browser'
     if (!(preset in TOY_PRESETS)) throw new CliError(`--preset must be one of ${Object.keys(TOY_PRESETS).join(', ')}, got "${preset}"`)
-    const seeds = int('seeds', values.seeds, 4, 1)
+    const seeds = intFlag('seeds', values.seeds, 4, 1)
     const base = TOY_PRESETS[preset as ToyPresetName]
-    const priorSamples = int('prior-samples', values['prior-samples'], base.priorSamples, 2)
-    const setSize = int('set-size', values['set-size'], base.setSize, 1)
-    const sigmas = sigmaList(values.sigmas)
+    const priorSamples = intFlag('prior-samples', values['prior-samples'], base.priorSamples, 2)
+    const setSize = intFlag('set-size', values['set-size'], base.setSize, 1)
+    const sigmas = positiveListFlag('sigmas', values.sigmas, SIGMA_GRID)
     let lastLine = ''
     const result = await runToyExperiment(
       { preset: preset as ToyPresetName, seeds, sigmas, priorSamples, setSize },

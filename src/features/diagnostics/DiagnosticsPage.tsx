@@ -1,6 +1,7 @@
 import { useCompute } from '../../app/computeStore'
 import { ProgressBar } from '../../components/ProgressBar'
 import type { DiagnosticRow } from '../../workers/api'
+import { ScrollBox } from '../../components/ScrollBox'
 
 const fmtMs = (ms: number | undefined): string => (ms === undefined ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0))
 const fmtDiff = (d: number | undefined): string => (d === undefined ? '—' : d === 0 ? '0' : d.toExponential(1))
@@ -56,6 +57,7 @@ export function DiagnosticsPage() {
       {job && progress && <ProgressBar progress={progress} onCancel={() => void cancel()} />}
       {error && <p className="error" role="alert" data-testid="diag-error">{error}</p>}
       {report && (
+        <ScrollBox label="diagnostics per engine and backend">
         <table className="table" data-testid="diag-table">
           <thead>
             <tr>
@@ -75,6 +77,7 @@ export function DiagnosticsPage() {
             ))}
           </tbody>
         </table>
+        </ScrollBox>
       )}
     </section>
   )

@@ -20,6 +20,39 @@ function download(name: string, text: string): void {
   URL.revokeObjectURL(url)
 }
 
+async function exportShown(): Promise<void> {
+  const f = await useManifold.getState().exportRun()
+  if (f) download(f.name, f.text)
+}
+
+/** What storage would not keep, why, and the two ways out: export now, or free space and save again. */
+function StorageNotice() {
+  const storage = useManifold((s) => s.storage)
+  const run = useManifold((s) => s.run)
+  const { retrySave, dismiss } = useManifold.getState()
+  if (!storage) return null
+  return (
+    <div className="notice storage-notice" role="alert" data-testid="em-storage-notice" data-kind={storage.kind}>
+      <p>{storage.text}</p>
+      {storage.retries > 0 && <p className="hint" data-testid="em-storage-retries">Tried again {storage.retries === 1 ? 'once' : `${storage.retries} times`}: still not stored.</p>}
+      {run && <button type="button" onClick={() => void exportShown()} data-testid="em-storage-export">Export “{run.name}”</button>}{' '}
+      {run && <button type="button" onClick={() => void retrySave()} data-testid="em-storage-retry">Try saving again</button>}{' '}
+      <button type="button" onClick={() => dismiss('storage')} aria-label="Dismiss the storage notice">Dismiss</button>
+    </div>
+  )
+}
+
+function InterruptedNotice() {
+  const text = useManifold((s) => s.interrupted)
+  if (!text) return null
+  return (
+    <div className="notice" role="status" data-testid="em-interrupted">
+      <p>{text}</p>
+      <button type="button" onClick={() => useManifold.getState().dismiss('interrupted')} aria-label="Dismiss the reload notice">Dismiss</button>
+    </div>
+  )
+}
+
 function RunControls() {
   const [preset, setPreset] = useState<ManifoldPreset>('default')
   const [seed, setSeed] = useState(0)
@@ -136,7 +169,8 @@ function RunList() {
   const runs = useManifold((s) => s.runs)
   const run = useManifold((s) => s.run)
   const jobId = useManifold((s) => s.jobId)
-  const { open, remove, exportRun, importRun } = useManifold.getState()
+  const unstored = useManifold((s) => s.unstored)
+  const { open, remove, importRun } = useManifold.getState()
   const onImport = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
     const f = e.target.files?.[0]
     e.target.value = ''
@@ -149,12 +183,12 @@ function RunList() {
         {runs.map((r) => (
           <li key={r.id}>
             <button type="button" className="link" onClick={() => void open(r.id)} disabled={!!jobId}>{r.name}</button>{' '}
-            <span className="hint">{new Date(r.createdAt).toLocaleString()} · {r.status}{r.id === run?.id ? ' · shown' : ''}</span>{' '}
+            <span className="hint">{new Date(r.createdAt).toLocaleString()} · {r.status}{r.id === run?.id ? ' · shown' : ''}{unstored.includes(r.id) ? ' · not stored (this tab only)' : ''}</span>{' '}
             <button type="button" onClick={() => void remove(r.id)} disabled={!!jobId && r.id === run?.id}>Delete</button>
           </li>
         ))}
       </ul>
-      <button type="button" disabled={!run} onClick={() => void exportRun().then((f) => f && download(f.name, f.text))} data-testid="em-export">Export shown run</button>{' '}
+      <button type="button" disabled={!run} onClick={() => void exportShown()} data-testid="em-export">Export shown run</button>{' '}
       <label className="file">Import a run file <input type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} data-testid="em-import" /></label>
     </details>
   )
@@ -176,6 +210,8 @@ export function ManifoldPage() {
         trains an MLP denoiser on the previous posterior samples (M-step) and draws one MMPS posterior sample per
         observation (E-step). Every finished lap is stored in this browser and survives a reload.
       </p>
+      <StorageNotice />
+      <InterruptedNotice />
       <RunControls />
       {message && <p className="notice" role="status" data-testid="em-message">{message}</p>}
       <RunProgress />

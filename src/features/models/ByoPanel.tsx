@@ -29,7 +29,7 @@ export function UserModelCard({ m }: { m: ModelEntry }) {
   if (!m.user) return null
   return (
     <article className="panel model-card" data-testid={`card-${m.id}`}>
-      <h3>{m.id} <span className="hint">your model ({m.user.name}, {(m.user.bytes / 1e6).toFixed(2)} MB, added {new Date(m.user.addedAt).toLocaleString()})</span></h3>
+      <h3>{m.id} <span className="hint">your model ({m.user.name}, {(m.user.bytes / 1e6).toFixed(2)} MB, added {new Date(m.user.addedAt).toLocaleString()}{m.user.stored ? '' : '; this tab only, not stored'})</span></h3>
       <CheckSummary r={m.user.check} />
       <button type="button" onClick={() => void remove(m.id)}>Remove this model</button>
     </article>
@@ -71,8 +71,8 @@ export function ByoPanel() {
   const add = async (): Promise<void> => {
     if (!file || !result) return
     try {
-      const id = await addUser(file.name, file.bytes, result)
-      setMessage(`Added as "${id}": pick it in the studio's model list.`)
+      const { id, problem } = await addUser(file.name, file.bytes, result)
+      setMessage(`Added as "${id}": pick it in the studio's model list.${problem ? ` ${problem}` : ''}`)
     } catch (e) {
       setMessage(`Could not add the model: ${errText(e)}`)
     }

@@ -135,6 +135,7 @@ export function ModelsPage() {
   const selectModel = useModels((s) => s.selectModel)
   const models = useModelRegistry((s) => s.models)
   const loadRegistry = useModelRegistry((s) => s.load)
+  const storageProblem = useModelRegistry((s) => s.storageProblem)
   useEffect(() => {
     void loadRegistry()
   }, [loadRegistry])
@@ -145,6 +146,7 @@ export function ModelsPage() {
   return (
     <section>
       <h2>Models</h2>
+      {storageProblem && <p className="notice" role="alert" data-testid="models-storage">{storageProblem}</p>}
       {models.length === 0 ? (
         <p className="error">No model is bundled with this build (models/*/denoiser.onnx with card.json). You can still bring your own below.</p>
       ) : (

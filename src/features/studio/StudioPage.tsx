@@ -279,6 +279,7 @@ export function StudioPage() {
   const urlMessages = useStudio((s) => s.urlMessages)
   const imageError = useStudio((s) => s.imageError)
   const runError = useStudio((s) => s.runError)
+  const saveError = useStudio((s) => s.saveError)
   const preset = useStudio((s) => s.preset)
   const models = useModelRegistry((s) => s.models)
   useEffect(() => {
@@ -311,6 +312,7 @@ export function StudioPage() {
       <ProblemPreview />
       {imageError && <p className="error" role="alert" data-testid="studio-image-error">{imageError}</p>}
       {runError && <p className="error" role="alert" data-testid="studio-run-error">{runError}</p>}
+      {saveError && <p className="notice" role="alert" data-testid="studio-save-error">{saveError}</p>}
       <Results />
     </section>
   )

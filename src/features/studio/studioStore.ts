@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, applyPreset, sameProblem, parseStudioParams, studioPara
 import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
-import { loadLastRun, saveLastRun } from '../../app/persistence/studioDb'
+import { keepLastRun, readLastRun } from '../../app/persistence/studioDb'
 
 interface StudioState {
   config: StudioConfig
@@ -21,6 +21,8 @@ interface StudioState {
   results: Record<number, MethodResult>
   jobId?: string
   runError?: string
+  /** Why the last results could not be kept (storage full or blocked), from app/persistence. */
+  saveError?: string
   backend?: string
   /** The config and clean image the shown results belong to. */
   ranConfig?: StudioConfig
@@ -80,7 +82,8 @@ export const useStudio = create<StudioState>((set, get) => ({
     const { config, messages } = parseStudioParams(window.location.search, modelIds)
     set({ config, urlMessages: messages })
     writeUrl(config)
-    const last = await loadLastRun().catch(() => undefined)
+    const { run: last, problem } = await readLastRun()
+    if (problem) set({ saveError: problem })
     if (last && !get().ranConfig) {
       set({ ranConfig: last.config, ranImage: last.image, observation: last.observation, results: last.results, backend: last.backend, restoredAt: last.savedAt })
     }
@@ -151,7 +154,7 @@ export const useStudio = create<StudioState>((set, get) => ({
       )
       set({ backend: r.backend })
       const st = get()
-      await saveLastRun({ config, image, observation: st.observation, results: st.results, backend: r.backend, savedAt: Date.now() }).catch(() => {})
+      set({ saveError: await keepLastRun({ config, image, observation: st.observation, results: st.results, backend: r.backend, savedAt: Date.now() }) })
     } catch (e) {
       const msg = errText(e)
       set({ runError: /cancelled/.test(msg) ? 'Run cancelled.' : `The run failed: ${msg}` })

@@ -8,6 +8,7 @@ import { Scatter3D } from '../../plots/Scatter3D'
 import { SIGMA_GRID, summarizeToy, TOY_PRESET_NAMES, TOY_PRESETS, type BandPoint, type ToyPresetName } from '../../core/toy/experiment'
 import { COVARIANCE_LABELS, COVARIANCES, type Covariance } from '../../core/toy/observation'
 import { HELIX_SIZES, useToy } from './toyStore'
+import { ScrollBox } from '../../components/ScrollBox'
 
 export const COVARIANCE_COLOURS: Record<Covariance, string> = {
   tweedie: '#1f6feb',
@@ -120,6 +121,7 @@ function Results() {
           ))}
         </p>
       )}
+      <ScrollBox label="median Sinkhorn divergence per σ_t">
       <table className="table" data-testid="toy-table">
         <thead>
           <tr>
@@ -135,6 +137,7 @@ function Results() {
           ))}
         </tbody>
       </table>
+      </ScrollBox>
     </div>
   )
 }
@@ -142,7 +145,7 @@ function Results() {
 const MedianRow = memo(function MedianRow({ kind, sigmas, points }: { kind: Covariance; sigmas: readonly number[]; points: readonly BandPoint[] }) {
   return (
     <tr data-testid={`toy-row-${kind}`}>
-      <td style={{ color: COVARIANCE_COLOURS[kind] }}>{COVARIANCE_LABELS[kind]} ({kind})</td>
+      <td><span className="swatch" style={{ background: COVARIANCE_COLOURS[kind] }} aria-hidden="true" />{COVARIANCE_LABELS[kind]} ({kind})</td>
       {sigmas.map((s) => (
         <td key={s} className="num">{fmt(points.find((p) => p.sigma_t === s)?.median)}</td>
       ))}
@@ -223,7 +226,7 @@ export function ToyPage() {
         the true p(x_t | y) by the Sinkhorn divergence, for four choices of V: the exact Tweedie covariance V[x|x_t], (Σ_x⁻¹ + Σ_t⁻¹)⁻¹,
         Σ_t and 0 (algorithms.md §6.1, the paper’s Fig. 2).
       </p>
-      {notice && <p className="planned-note" data-testid="toy-notice">{notice}</p>}
+      {notice && <p className="planned-note" role="status" data-testid="toy-notice">{notice}</p>}
       <Controls />
       {error && <p className="error" role="alert" data-testid="toy-error">{error}</p>}
       <Results />

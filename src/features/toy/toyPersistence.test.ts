@@ -31,3 +31,15 @@ describe('toy persistence', () => {
     expect(bad.problem).toMatch(/last run, the helix illustration/)
   })
 })
+
+describe('toy persistence when the browser will not keep it', () => {
+  it('a full localStorage is reported as full, with what it means', () => {
+    const full = { setItem: () => { throw new DOMException("Failed to execute 'setItem' on 'Storage': Setting the value exceeded the quota.", 'QuotaExceededError') } }
+    const msg = saveToy(full, { ...TOY_DEFAULTS })
+    expect(msg).toMatch(/^This browser's storage for the site is full, so the toy results could not be kept: they are shown here but will not survive a reload\./)
+  })
+  it('blocked site data is reported as unavailable', () => {
+    const blocked = { setItem: () => { throw new DOMException('The operation is insecure.', 'SecurityError') } }
+    expect(saveToy(blocked, { ...TOY_DEFAULTS })).toMatch(/does not let the site store data \(SecurityError/)
+  })
+})

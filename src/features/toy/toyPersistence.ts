@@ -3,6 +3,7 @@
 // and 5 × 1500 points. Anything malformed is dropped with a notice instead of crashing the page.
 import { COVARIANCES, type Covariance } from '../../core/toy/observation'
 import { TOY_PRESET_NAMES, type ToyPresetName, type ToyRow } from '../../core/toy/experiment'
+import { classifyStorageError, storageNotice } from '../../app/persistence/storageErrors'
 
 export const TOY_STORAGE_KEY = 'tweedie-playground.toy.v1'
 /** The helix points live under their own key, so that saving rows as they stream in does not re-encode them. */
@@ -130,7 +131,7 @@ export function saveToy(storage: Pick<Storage, 'setItem'> | undefined, state: St
     }
     return undefined
   } catch (err) {
-    return `Could not save the toy results: ${err instanceof Error ? err.message : String(err)}`
+    return storageNotice(classifyStorageError(err), { what: 'the toy results', consequence: 'they are shown here but will not survive a reload' })
   }
 }
 

@@ -6,6 +6,7 @@ import type { Progress } from '../../workers/api'
 import type { ToyRow } from '../../workers/toyApi'
 import { TOY_PRESETS, type ToyPresetName } from '../../core/toy/experiment'
 import { COVARIANCES } from '../../core/toy/observation'
+import { webStorage } from '../../app/persistence/storageErrors'
 import { compactPoints, loadToy, saveToy, type StoredHelix, type StoredRun, type StoredToy } from './toyPersistence'
 
 /** Illustration sizes per preset (coil.ipynb uses 65 536 prior samples). */
@@ -32,7 +33,7 @@ interface ToyState extends StoredToy {
   cancelHelix(): Promise<void>
 }
 
-const storage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage)
+const storage = (): Storage | undefined => webStorage('local')
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 const cancelled = (e: unknown): boolean => /cancelled|abort/i.test(errText(e))
