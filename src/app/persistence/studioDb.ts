@@ -1,7 +1,9 @@
-// The studio's last finished run, kept in IndexedDB so that a reload does not lose it.
+// The studio's last finished run (with its trajectories) and the last uploaded image, kept in IndexedDB so that
+// a reload loses neither.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { StudioConfig } from '../../core/studio/config'
 import type { MethodResult, StudioObservation } from '../../core/studio/run'
+import type { Trajectory } from '../../core/studio/trajectory'
 import type { ImageData3 } from '../images'
 
 export interface StoredStudioRun {
@@ -9,12 +11,24 @@ export interface StoredStudioRun {
   image: ImageData3
   observation?: StudioObservation
   results: Record<number, MethodResult>
+  /** Per method (index = method): x_t and E[x | x_t, y] per kept step and the per-step metrics. */
+  trajectories?: Trajectory[]
   backend?: string
   savedAt: number
 }
 
+export interface StoredUpload {
+  name: string
+  /** Already cropped and resized to the model it was uploaded for (its source size inside). */
+  image: ImageData3
+  model: string
+  savedAt: number
+}
+
+type Stored = StoredStudioRun | StoredUpload
+
 interface Schema extends DBSchema {
-  runs: { key: string; value: StoredStudioRun }
+  runs: { key: string; value: Stored }
 }
 
 let dbp: Promise<IDBPDatabase<Schema>> | undefined
@@ -26,5 +40,15 @@ export async function saveLastRun(run: StoredStudioRun): Promise<void> {
 }
 
 export async function loadLastRun(): Promise<StoredStudioRun | undefined> {
-  return (await db()).get('runs', 'last')
+  const v = await (await db()).get('runs', 'last')
+  return v && 'results' in v ? v : undefined
+}
+
+export async function saveUpload(u: StoredUpload): Promise<void> {
+  await (await db()).put('runs', u, 'upload')
+}
+
+export async function loadUpload(): Promise<StoredUpload | undefined> {
+  const v = await (await db()).get('runs', 'upload')
+  return v && 'name' in v && 'model' in v ? v : undefined
 }
