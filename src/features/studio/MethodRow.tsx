@@ -1,7 +1,7 @@
 // One method's row: x_t and E[x | x_t, y] at the shown step (live, or the scrubber's), then the posterior mean,
 // the std map with its colour scale and the samples; one line on what the method approximates.
 import { memo, useMemo } from 'react'
-import { interpolateViridis } from 'd3'
+import { interpolateViridis, rgb } from 'd3'
 import { ImageCanvas } from '../../components/ImageCanvas'
 import { dequantise, frameAt, type Trajectory } from '../../core/studio/trajectory'
 import type { MethodSpec } from '../../core/studio/config'
@@ -38,8 +38,7 @@ function stdColour(std: Float32Array, c: number, h: number, w: number): { image:
   }
   const out = new Float32Array(3 * n)
   for (let i = 0; i < n; i++) {
-    const col = interpolateViridis(avg[i]! / (max || 1)) // "rgb(r, g, b)"
-    const [r = 0, g = 0, b = 0] = col.match(/\d+/g)?.map(Number) ?? []
+    const { r, g, b } = rgb(interpolateViridis(avg[i]! / (max || 1)))
     out[i] = (4 * r) / 255 - 2; out[n + i] = (4 * g) / 255 - 2; out[2 * n + i] = (4 * b) / 255 - 2
   }
   return { image: { data: out, c: 3, h, w }, max }
@@ -79,9 +78,9 @@ export const MethodRow = memo(function MethodRow({ index: i, spec, label, frame,
   const psnrAt = shown && trajectory?.psnr[shown.step]
   const status = r
     ? r.status === 'done' ? `done in ${seconds.toFixed(1)} s of compute`
-      : r.status === 'cancelled' ? `cancelled at step ${r.reached} of ${total}`
+      : r.status === 'cancelled' ? (r.reached === 0 ? 'cancelled before its first step' : `cancelled after step ${r.reached - 1} of ${total - 1}`)
       : `${r.status}${r.error ? `: ${r.error}` : ''}`
-    : frame ? `step ${frame.step + 1} of ${total} · σ = ${frame.sigma.toPrecision(3)} · ${seconds.toFixed(1)} s` : running ? 'preparing…' : ''
+    : frame ? `step ${frame.step} of ${frame.steps} · σ = ${frame.sigma.toPrecision(3)} · ${seconds.toFixed(1)} s` : running ? 'preparing…' : ''
   const note = METHOD_NOTES[spec.name]
   return (
     <div className="method-row" data-testid={`method-${i}`} data-status={r?.status ?? 'running'} data-step={shown?.step ?? -1} data-reached={reached}>

@@ -25,7 +25,7 @@ export function MetricTable({ results, samples }: { results: MethodResult[]; sam
         {rows.map((r) => (
           <tr key={r.method} data-testid="metric-row">
             <td>{r.label}</td>
-            <td className={r.status === 'done' ? '' : 'bad'}>{r.status === 'cancelled' ? `cancelled at step ${r.reached}` : r.status}{r.error ? `: ${r.error}` : ''}</td>
+            <td className={r.status === 'done' ? '' : 'bad'}>{r.status === 'cancelled' ? `cancelled after step ${r.reached - 1}` : r.status}{r.error ? `: ${r.error}` : ''}</td>
             <td className="num">{f(r.psnrMean, 2)}</td><td className="num">{f(r.ssimMean, 3)}</td><td className="num">{f(r.psnrSample, 2)}</td>
             <td className="num">{f(r.consistency, 4)}</td><td className="num">{r.forward}</td><td className="num">{r.vjp}</td>
             <td className="num">{(r.vjp / Math.max(1, r.calls)).toFixed(2)}</td><td className="num">{r.seconds.toFixed(1)}</td><td>{r.jacobian}</td>

@@ -93,10 +93,10 @@ export function Results() {
           <MethodRow key={i} index={i} spec={spec} label={labels[i] ?? spec.name} frame={frames[i]} trajectory={running ? undefined : trajectories[i]} result={results[i]} scrub={running ? undefined : scrub} c={c} h={h} w={w} running={running} />
         ))}
       </div>
-      {trajectories.length > 0 && (
-        <details className="studio-more" open={!running}>
+      {!running && trajectories.length > 0 && (
+        <details className="studio-more" open>
           <summary>Per-step metrics of every method</summary>
-          <StepCharts trajectories={trajectories} labels={labels} cursor={running ? undefined : (scrub ?? steps)} width={width} />
+          <StepCharts trajectories={trajectories} labels={labels} cursor={scrub ?? steps} width={width} />
           <p className="hint" data-testid="studio-trajectory-size">Trajectories kept with this run: {trajectories.map((t) => t.kept.length).join(' / ')} steps × x_t and E[x | x_t, y] per method, {MB(bytes)} as 8-bit images (what the canvas draws; a run keeps at most 4.19 MB, a 100-step, 5-method run at 32×32 is 3.10 MB).</p>
         </details>
       )}

@@ -10,9 +10,11 @@ const secs = (s: number): string => (s < 60 ? `${s.toFixed(1)} s` : `${Math.floo
 export function clockText(c: RunClock | undefined, now: number, running: boolean): string {
   if (!c) return running ? 'preparing the model…' : ''
   const elapsed = ((running ? now : c.now) - c.started) / 1000
-  if (!running) return `${c.rounds} of ${c.total} steps in ${secs(elapsed)}`
+  // steps are numbered 0 … steps as on the scrubber; the last one is the final denoiser call
+  const last = `step ${c.rounds - 1} of ${c.total - 1}`
+  if (!running) return `${c.rounds === c.total ? `all ${c.total - 1} steps` : `stopped after ${last}`} in ${secs(elapsed)}`
   const per = (c.now - c.started) / 1000 / Math.max(1, c.rounds)
-  return `step ${c.rounds} of ${c.total} · ${secs(elapsed)} elapsed · about ${secs(per * (c.total - c.rounds))} left`
+  return `${last} · ${secs(elapsed)} elapsed · about ${secs(per * (c.total - c.rounds))} left`
 }
 
 export function RunBar() {

@@ -236,22 +236,23 @@ export const useStudio = create<StudioState>((set, get) => ({
           // the clock starts when the first round arrives minus that round's own time (the model load is not a step)
           const firstRound = Math.max(0, ...round.frames.map((f) => f.seconds)) * 1000
           const clock: RunClock = { started: prev?.started ?? now - firstRound, now, rounds: round.step + 1, total: round.steps + 1 }
-          set({ frames, trajectories: recorders.map((rec) => ({ ...rec.t })), clock })
+          // the trajectories go to the page state once, when the run ends: a per-round copy would redraw the charts every step
+          set({ frames, clock })
         }),
         proxy((res: MethodResult) => set({ results: { ...get().results, [res.method]: res } })),
       )
-      set({ backend: r.backend })
+      set({ backend: r.backend, trajectories: recorders.map((rec) => rec.t) })
       const st = get()
       const cancelled = Object.values(st.results).some((x) => x.status === 'cancelled')
       if (cancelled) {
-        set({ cancelled: true, runError: `Run cancelled at step ${st.clock?.rounds ?? 0} of ${st.clock?.total ?? config.steps + 1}: every method stopped there. The rows keep their trajectories so far; there is no posterior mean, and the previous run stays kept for a reload.` })
+        set({ cancelled: true, runError: `Run cancelled ${(st.clock?.rounds ?? 0) === 0 ? 'before its first step' : `after step ${(st.clock?.rounds ?? 0) - 1} of ${config.steps}`}: every method stopped there. The rows keep their trajectories so far; there is no posterior mean, and the previous run stays kept for a reload.` })
       } else {
         await saveLastRun({ config, image, observation: st.observation, results: st.results, trajectories: st.trajectories, backend: r.backend, savedAt: Date.now() })
           .catch((e: unknown) => set({ saveError: `This run could not be kept for a reload (${errText(e)}); download it as JSON to keep it.` }))
       }
     } catch (e) {
       const msg = errText(e)
-      set({ runError: /cancelled/.test(msg) ? 'Run cancelled before the first step.' : `The run failed: ${msg}` })
+      set({ trajectories: recorders.map((rec) => rec.t), runError: /cancelled/.test(msg) ? 'Run cancelled before the first step.' : `The run failed: ${msg}` })
       if (/cancelled/.test(msg)) set({ cancelled: true })
     } finally {
       set({ jobId: undefined })
