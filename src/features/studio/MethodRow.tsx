@@ -92,8 +92,12 @@ export const MethodRow = memo(function MethodRow({ index: i, spec, label, frame,
       </div>
       <p className="method-note">{note.approximates} <cite>{note.paper}</cite></p>
       <div className="row images">
-        <ImageCanvas image={xt} label={shown ? `x_t, step ${shown.step}` : 'x_t'} size={size} testId={`xt-${i}`} />
-        <ImageCanvas image={tweedie} label={psnrAt !== undefined ? `E[x | x_t, y] · ${psnrAt.toFixed(1)} dB` : 'E[x | x_t, y]'} size={size} testId={`tweedie-${i}`} />
+        {(shown || running || !r) && (
+          <>
+            <ImageCanvas image={xt} label={shown ? `x_t, step ${shown.step}` : 'x_t'} size={size} testId={`xt-${i}`} />
+            <ImageCanvas image={tweedie} label={psnrAt !== undefined ? `E[x | x_t, y] · ${psnrAt.toFixed(1)} dB` : 'E[x | x_t, y]'} size={size} testId={`tweedie-${i}`} />
+          </>
+        )}
         {mean && <ImageCanvas image={mean} label={`posterior mean · ${r?.psnrMean?.toFixed(2)} dB`} size={size} downloadName={`${spec.name}-mean.png`} />}
         {sd && (
           <div className="with-legend">
