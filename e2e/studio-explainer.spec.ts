@@ -1,6 +1,7 @@
 // The studio as an explainer (issue 12) and its accessibility and phone layout (issue 16, the studio's part):
 // lockstep rows, the scrubber, accuracy against cost with a sweep, no broken states, axe, 390 px.
 import { createRequire } from 'node:module'
+import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect, recordLongTasks, expectResponsive } from './fixtures'
@@ -64,6 +65,12 @@ test('studio: methods advance in lockstep; after the run the scrubber moves ever
   await page.getByTestId('cost-x').selectOption('seconds')
   await expect(cost).toHaveCount(9)
   expect(await seriousAxe(page), 'axe after a run').toEqual([])
+  // the JSON download carries the trajectories (8-bit frames as base64) and the sweep
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('studio-download').click()])
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8')) as { trajectories: { kept: number[]; psnr: number[]; xt: string; pixels: number }[]; sweep: unknown[] }
+  expect(file.trajectories.map((t) => t.kept.length)).toEqual([7, 7, 7])
+  expect(Buffer.from(file.trajectories[0]!.xt, 'base64').length).toBe(7 * 3 * 32 * 32)
+  expect(file.sweep).toHaveLength(6)
 
   // a reload restores the run with all its images and the scrubber
   await page.reload()

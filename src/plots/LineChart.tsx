@@ -13,6 +13,10 @@ interface Props {
   logY?: boolean
   /** Log x axis (cost axes spanning decades). */
   logX?: boolean
+  /** Include 0 in a linear y axis (default true). */
+  yZero?: boolean
+  /** Draw the series names inside the plot (default true); false when the page shows its own legend. */
+  legend?: boolean
   xLabel: string
   yLabel: string
   highlightX?: number
@@ -21,7 +25,7 @@ interface Props {
   testId?: string
 }
 
-export function LineChart({ series, logY = false, logX = false, xLabel, yLabel, highlightX, width = 420, height = 220, testId }: Props) {
+export function LineChart({ series, logY = false, logX = false, yZero = true, legend = true, xLabel, yLabel, highlightX, width = 420, height = 220, testId }: Props) {
   const m = { l: 56, r: 12, t: 10, b: 36 }
   const { x, y, paths } = useMemo(() => {
     const all = series.flatMap((s) => s.points).filter(([u, v]) => Number.isFinite(v) && (!logY || v > 0) && (!logX || u > 0))
@@ -32,10 +36,10 @@ export function LineChart({ series, logY = false, logX = false, xLabel, yLabel, 
       : scaleLinear().domain([x0, x1 === x0 ? x0 + 1 : x1]).range([m.l, width - m.r])
     const ys: ScaleContinuousNumeric<number, number> = logY
       ? scaleLog().domain([y0, y1 === y0 ? y0 * 10 : y1]).range([height - m.b, m.t]).nice()
-      : scaleLinear().domain([Math.min(0, y0), y1 === y0 ? y0 + 1 : y1]).range([height - m.b, m.t]).nice()
+      : scaleLinear().domain([yZero ? Math.min(0, y0) : y0, y1 === y0 ? y0 + 1 : y1]).range([height - m.b, m.t]).nice()
     const gen = line<readonly [number, number]>().x((p) => xs(p[0])).y((p) => ys(p[1]))
     return { x: xs, y: ys, paths: series.map((s) => gen(s.points.filter(([, v]) => Number.isFinite(v) && (!logY || v > 0))) ?? '') }
-  }, [series, logY, logX, width, height, m.l, m.r, m.t, m.b])
+  }, [series, logY, logX, yZero, width, height, m.l, m.r, m.t, m.b])
   return (
     <svg width={width} height={height} className="line-chart" data-testid={testId}>
       {y.ticks(4).map((t) => (
@@ -56,7 +60,7 @@ export function LineChart({ series, logY = false, logX = false, xLabel, yLabel, 
       ))}
       <text x={(m.l + width - m.r) / 2} y={height - 4} textAnchor="middle" fontSize={11}>{xLabel}</text>
       <text transform={`translate(12 ${(m.t + height - m.b) / 2}) rotate(-90)`} textAnchor="middle" fontSize={11}>{yLabel}</text>
-      {series.map((s, i) => (
+      {legend && series.map((s, i) => (
         <text key={`l${s.name}`} x={width - m.r - 4} y={m.t + 12 + 13 * i} textAnchor="end" fontSize={11} fill={s.colour}>{s.name}</text>
       ))}
     </svg>

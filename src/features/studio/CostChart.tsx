@@ -5,6 +5,7 @@ import { useStudio, parseSweepSteps } from './studioStore'
 import { LineChart, type Series } from '../../plots/LineChart'
 import { frontiers, type CostAxis, type CostPoint, type QualityAxis } from './costPoints'
 import { METHOD_COLOURS } from './methodNotes'
+import { SeriesLegend } from './Scrubber'
 
 export function CostChart({ points, width }: { points: CostPoint[]; width: number }) {
   const [x, setX] = useState<CostAxis>('evaluations')
@@ -28,8 +29,9 @@ export function CostChart({ points, width }: { points: CostPoint[]; width: numbe
         <label>cost <select value={x} onChange={(e) => setX(e.target.value === 'seconds' ? 'seconds' : 'evaluations')} data-testid="cost-x"><option value="evaluations">network evaluations (forward passes + VJPs)</option><option value="seconds">seconds per sample</option></select></label>
         <label>accuracy <select value={y} onChange={(e) => setY(e.target.value === 'ssim' ? 'ssim' : 'psnr')} data-testid="cost-y"><option value="psnr">PSNR (dB)</option><option value="ssim">SSIM</option></select></label>
       </div>
+      <SeriesLegend series={series} />
       <div className="chart-box">
-        <LineChart series={series} logX xLabel={x === 'evaluations' ? 'forward passes + VJPs (log)' : 'seconds per sample (log)'} yLabel={y === 'psnr' ? 'PSNR (dB)' : 'SSIM'} width={Math.min(520, width)} height={260} testId="chart-cost" />
+        <LineChart series={series} logX yZero={false} legend={false} xLabel={x === 'evaluations' ? 'forward passes + VJPs (log)' : 'seconds per sample (log)'} yLabel={y === 'psnr' ? 'PSNR (dB)' : 'SSIM'} width={Math.min(520, width)} height={260} testId="chart-cost" />
       </div>
       <div className="row">
         <label>sweep step counts <input type="text" value={sweepSteps} onChange={(e) => setSweepSteps(e.target.value)} data-testid="sweep-steps" aria-invalid={typeof parsed === 'string'} style={{ width: '10rem' }} /></label>

@@ -48,13 +48,25 @@ export function StepCharts({ trajectories, labels, cursor, width }: { trajectori
   const resid = useMemo(() => series((t) => t.residual), [trajectories, labels]) // eslint-disable-line react-hooks/exhaustive-deps
   const w = Math.min(420, width)
   return (
+    <>
+    <SeriesLegend series={psnr} />
     <div className="row charts">
       <figure className="chart" aria-label="PSNR of E[x | x_t, y] against the clean image, per step">
-        <LineChart series={psnr} xLabel="step" yLabel="PSNR of E[x | x_t, y] (dB)" highlightX={cursor} width={w} testId="chart-step-psnr" />
+        <LineChart series={psnr} xLabel="step" yLabel="PSNR of E[x | x_t, y] (dB)" highlightX={cursor} width={w} yZero={false} legend={false} testId="chart-step-psnr" />
       </figure>
       <figure className="chart" aria-label="RMS of y − A E[x | x_t, y], per step (log scale)">
-        <LineChart series={resid} logY xLabel="step" yLabel="‖y − A E[x | x_t, y]‖ (RMS)" highlightX={cursor} width={w} testId="chart-step-residual" />
+        <LineChart series={resid} logY xLabel="step" yLabel="‖y − A E[x | x_t, y]‖ (RMS)" highlightX={cursor} width={w} legend={false} testId="chart-step-residual" />
       </figure>
     </div>
+    </>
+  )
+}
+
+/** The charts' legend as HTML (readable, and not drawn over the lines). */
+export function SeriesLegend({ series }: { series: Series[] }) {
+  return (
+    <ul className="series-legend">
+      {series.map((s) => <li key={s.name}><span className="swatch" style={{ background: s.colour }} aria-hidden="true" /> {s.name}</li>)}
+    </ul>
   )
 }
