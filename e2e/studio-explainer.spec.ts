@@ -84,6 +84,7 @@ test('studio: cancel ends every row at the same step, keeps the partial trajecto
   test.setTimeout(300_000)
   await page.goto('/?backend=wasm&task=box&steps=40&samples=1&methods=dps,diffpir:gmres:2,mmps:cg:1#/studio')
   await expect(page.getByTestId('studio-run')).toBeEnabled()
+  await recordLongTasks(page)
   await page.getByTestId('studio-run').click()
   await expect.poll(async () => Math.min(...(await attrs(page, 'data-reached')).map(Number)), { timeout: 240_000 }).toBeGreaterThanOrEqual(2)
   await page.getByTestId('studio-cancel').click()
@@ -99,6 +100,7 @@ test('studio: cancel ends every row at the same step, keeps the partial trajecto
   await expect(page.getByTestId('chart-cost')).toHaveCount(0)
   await expect(page.getByTestId('studio-download')).toHaveText('Download the partial run (trajectories so far) as JSON')
   expect(await attrs(page, 'data-step')).toEqual([String(k), String(k), String(k)])
+  await expectResponsive(page)
 })
 
 test('studio: malformed addresses render the page and name what was ignored', async ({ page }) => {
@@ -110,9 +112,11 @@ test('studio: malformed addresses render the page and name what was ignored', as
   ]
   for (const c of cases) {
     await page.goto(`/${c.q}&backend=wasm#/studio`)
+    await recordLongTasks(page)
     await expect(page.getByTestId(c.where)).toContainText(c.text)
     await expect(page.getByTestId('studio-steps')).toHaveValue('5')
     await expect(page.getByTestId('studio-run')).toBeEnabled()
+    await expectResponsive(page)
   }
 })
 
@@ -123,9 +127,11 @@ test('studio: an upload that is cropped and resized says so with both sizes; ?im
   const big = jpeg.encode({ data, width: w, height: h }, 60).data
   await page.goto('/?backend=wasm#/studio')
   await expect(page.getByTestId('studio-run')).toBeEnabled()
+  await recordLongTasks(page)
   await page.getByTestId('studio-upload').setInputFiles({ name: 'sunset.jpg', mimeType: 'image/jpeg', buffer: big })
   await expect(page.getByTestId('studio-image-note')).toHaveText('Using your upload sunset.jpg: 4000×3000 centre-cropped to 3000×3000 and resized to 32×32 for cifar10-unet.')
   await expect(page).toHaveURL(/image=upload/)
+  await expectResponsive(page)
   // the upload is kept: a reload of ?image=upload uses it
   await page.reload()
   await expect(page.getByTestId('studio-image-note')).toContainText('Your upload sunset.jpg (4000×3000 centre-cropped to 3000×3000 and resized to 32×32)')
@@ -155,8 +161,10 @@ test('studio on a phone (390×844): no sideways scrolling before or after a run;
     if (await page.getByTestId('studio-run').evaluate((el) => el === document.activeElement)) break
   }
   expect(tabs, 'Tabs to reach Run').toBeLessThan(12)
+  await recordLongTasks(page)
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('method-1')).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
   await expect(page.getByTestId('studio-results-heading')).toBeFocused()
   expect(await overflow()).toBeLessThanOrEqual(0)
+  await expectResponsive(page)
 })
