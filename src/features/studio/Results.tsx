@@ -1,6 +1,6 @@
 // The run's results: one row per method (all forming together), then, after the run, the scrubber, the
 // per-step charts, the accuracy–cost chart and the metric table; the download carries the trajectories.
-import { useDeferredValue, useEffect, useMemo, useRef } from 'react'
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useStudio, modelOf } from './studioStore'
 import { sameProblem, type StudioConfig } from '../../core/studio/config'
@@ -31,6 +31,18 @@ export function ProblemRow({ config, image, observation, testPrefix }: { config:
   )
 }
 
+/** true one frame after `on` turns true (false at once when it turns false): the charts render in a task of
+ *  their own after the rows, so the end of a run is two shorter main-thread tasks instead of one long one. */
+function useAfterFrame(on: boolean): boolean {
+  const [late, setLate] = useState(false)
+  useEffect(() => {
+    if (!on) { setLate(false); return }
+    const id = requestAnimationFrame(() => setTimeout(() => setLate(true), 0))
+    return () => cancelAnimationFrame(id)
+  }, [on])
+  return on && late
+}
+
 const MB = (b: number): string => `${(b / 1e6).toFixed(2)} MB`
 
 export function Results() {
@@ -58,6 +70,7 @@ export function Results() {
     if (wasRunning.current && !running) heading.current?.focus()
     wasRunning.current = running
   }, [running])
+  const extras = useAfterFrame(!running && trajectories.length > 0)
   if (!ranConfig || !image || !m) return null
   const { c, h, w } = image
   const finished = !running && list.length === ranConfig.methods.length
@@ -87,20 +100,20 @@ export function Results() {
         ? <p className="hint">Same problem as above{observation ? ` (baseline ${observation.baselinePsnr.toFixed(2)} dB)` : ''}.</p>
         : <><p className="hint">This run's problem (the settings above have changed since):</p><ProblemRow config={ranConfig} image={image} observation={observation} testPrefix="studio" /></>}
       {jobId && !observation && <p className="hint" data-testid="studio-preparing">Loading the model and preparing its graph for this batch size in the worker…</p>}
-      {!running && trajectories.length > 0 && <Scrubber steps={steps} />}
+      {extras && <Scrubber steps={steps} />}
       <div className="studio-grid" data-testid="studio-grid">
         {ranConfig.methods.map((spec, i) => (
           <MethodRow key={i} index={i} spec={spec} label={labels[i] ?? spec.name} frame={frames[i]} trajectory={running ? undefined : trajectories[i]} result={results[i]} scrub={running ? undefined : scrub} c={c} h={h} w={w} running={running} />
         ))}
       </div>
-      {!running && trajectories.length > 0 && (
+      {extras && (
         <details className="studio-more" open>
           <summary>Per-step metrics of every method</summary>
           <StepCharts trajectories={trajectories} labels={labels} cursor={scrub ?? steps} width={width} />
           <p className="hint" data-testid="studio-trajectory-size">Trajectories kept with this run: {trajectories.map((t) => t.kept.length).join(' / ')} steps × x_t and E[x | x_t, y] per method, {MB(bytes)} as 8-bit images (what the canvas draws; a run keeps at most 4.19 MB, a 100-step, 5-method run at 32×32 is 3.10 MB).</p>
         </details>
       )}
-      {finished && !cancelled && <CostChart points={points} width={width} />}
+      {extras && finished && !cancelled && <CostChart points={points} width={width} />}
       {list.length > 0 && <MetricTable results={list} samples={ranConfig.samples} />}
       {!running && (list.length > 0 || trajectories.length > 0) && (
         <button type="button" onClick={download} data-testid="studio-download">{cancelled ? 'Download the partial run (trajectories so far) as JSON' : 'Download the run as JSON'}</button>
