@@ -100,6 +100,10 @@ test('studio: cancel ends every row at the same step, keeps the partial trajecto
   await expect(page.getByTestId('chart-cost')).toHaveCount(0)
   await expect(page.getByTestId('studio-download')).toHaveText('Download the partial run (trajectories so far) as JSON')
   expect(await attrs(page, 'data-step')).toEqual([String(k), String(k), String(k)])
+  // the scrubber replays the partial run up to where it stopped
+  await expect(page.getByTestId('studio-scrub-value')).toHaveText(`step ${k} of ${k} (where the run stopped)`)
+  await page.getByTestId('studio-scrub').fill('1')
+  await expect.poll(() => attrs(page, 'data-step')).toEqual(['1', '1', '1'])
   await expectResponsive(page)
 })
 

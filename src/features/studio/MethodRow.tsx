@@ -75,7 +75,7 @@ export const MethodRow = memo(function MethodRow({ index: i, spec, label, frame,
   const total = (frame?.steps ?? trajectory?.steps ?? r?.steps ?? 0) + 1
   const reached = r ? r.reached : frame ? frame.step + 1 : 0
   const seconds = r?.seconds ?? frame?.seconds ?? 0
-  const psnrAt = shown && trajectory?.psnr[shown.step]
+  const psnrAt = shown && (trajectory?.psnr[shown.step] ?? (frame?.step === shown.step ? frame.psnr : undefined))
   const status = r
     ? r.status === 'done' ? `done in ${seconds.toFixed(1)} s of compute`
       : r.status === 'cancelled' ? (r.reached === 0 ? 'cancelled before its first step' : `cancelled after step ${r.reached - 1} of ${total - 1}`)

@@ -75,6 +75,7 @@ export function Results() {
   const { c, h, w } = image
   const finished = !running && list.length === ranConfig.methods.length
   const steps = trajectories[0]?.steps ?? ranConfig.steps
+  const lastStep = Math.max(0, ...trajectories.map((t) => t.psnr.length - 1))
   const bytes = trajectoryBytes(trajectories)
   const download = (): void => {
     const payload = {
@@ -100,7 +101,7 @@ export function Results() {
         ? <p className="hint">Same problem as above{observation ? ` (baseline ${observation.baselinePsnr.toFixed(2)} dB)` : ''}.</p>
         : <><p className="hint">This run's problem (the settings above have changed since):</p><ProblemRow config={ranConfig} image={image} observation={observation} testPrefix="studio" /></>}
       {jobId && !observation && <p className="hint" data-testid="studio-preparing">Loading the model and preparing its graph for this batch size in the worker…</p>}
-      {extras && <Scrubber steps={steps} />}
+      {extras && <Scrubber steps={lastStep} final={lastStep === steps} />}
       <div className="studio-grid" data-testid="studio-grid">
         {ranConfig.methods.map((spec, i) => (
           <MethodRow key={i} index={i} spec={spec} label={labels[i] ?? spec.name} frame={frames[i]} trajectory={running ? undefined : trajectories[i]} result={results[i]} scrub={running ? undefined : scrub} c={c} h={h} w={w} running={running} />
@@ -109,7 +110,7 @@ export function Results() {
       {extras && (
         <details className="studio-more" open>
           <summary>Per-step metrics of every method</summary>
-          <StepCharts trajectories={trajectories} labels={labels} cursor={scrub ?? steps} width={width} />
+          <StepCharts trajectories={trajectories} labels={labels} cursor={scrub ?? lastStep} width={width} />
           <p className="hint" data-testid="studio-trajectory-size">Trajectories kept with this run: {trajectories.map((t) => t.kept.length).join(' / ')} steps × x_t and E[x | x_t, y] per method, {MB(bytes)} as 8-bit images (what the canvas draws; a run keeps at most 4.19 MB, a 100-step, 5-method run at 32×32 is 3.10 MB).</p>
         </details>
       )}

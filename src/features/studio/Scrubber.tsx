@@ -6,7 +6,8 @@ import { LineChart, type Series } from '../../plots/LineChart'
 import type { Trajectory } from '../../core/studio/trajectory'
 import { METHOD_COLOURS } from './methodNotes'
 
-export function Scrubber({ steps }: { steps: number }) {
+/** `steps`: the last step reached (the run's step count, or where a cancelled run stopped); `final`: it is the sample. */
+export function Scrubber({ steps, final }: { steps: number; final: boolean }) {
   const scrub = useStudio((s) => s.scrub)
   const setScrub = useStudio((s) => s.setScrub)
   const [playing, setPlaying] = useState(false)
@@ -30,9 +31,9 @@ export function Scrubber({ steps }: { steps: number }) {
     <div className="studio-scrubber" data-testid="studio-scrubber">
       <button type="button" onClick={play} data-testid="studio-play" aria-label={playing ? 'pause' : 'play the run step by step'}>{playing ? '❚❚ pause' : '▶ play'}</button>
       <label>step shown in every row{' '}
-        <input type="range" min={0} max={steps} value={k} onChange={(e) => { setPlaying(false); setScrub(Number(e.target.value)) }} data-testid="studio-scrub" aria-valuetext={`step ${k} of ${steps}${k === steps ? ' (the final sample)' : ''}`} />
+        <input type="range" min={0} max={steps} value={k} onChange={(e) => { setPlaying(false); setScrub(Number(e.target.value)) }} data-testid="studio-scrub" aria-valuetext={`step ${k} of ${steps}${k === steps && final ? ' (the final sample)' : ''}`} />
       </label>
-      <output data-testid="studio-scrub-value">step {k} of {steps}{k === steps ? ' (final sample)' : ''}</output>
+      <output data-testid="studio-scrub-value">step {k} of {steps}{k === steps ? (final ? ' (final sample)' : ' (where the run stopped)') : ''}</output>
     </div>
   )
 }
