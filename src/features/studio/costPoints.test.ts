@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { costPoint, frontiers, type CostPoint } from './costPoints'
+import { costPoint, frontiers, parseSweepSteps, type CostPoint } from './costPoints'
 import type { MethodResult } from '../../core/studio/run'
 
 const result = (label: string, method: number, steps: number, vjpPerStep: number, psnr: number, status: MethodResult['status'] = 'done'): MethodResult => ({
@@ -28,5 +28,16 @@ describe('accuracy against cost', () => {
     expect(m.map((p) => p.steps)).toEqual([4, 10, 32])
     expect(m.find((p) => p.steps === 10)!.source).toBe('sweep')
     expect(m.map((p) => p.evaluations)).toEqual([20, 44, 132])
+  })
+})
+
+describe('sweep step counts', () => {
+  it('parses, sorts and dedupes a list; rejects anything else with a message', () => {
+    expect(parseSweepSteps('4, 8,16 32 64')).toEqual([4, 8, 16, 32, 64])
+    expect(parseSweepSteps('16,4,4')).toEqual([4, 16])
+    expect(parseSweepSteps('4, x')).toMatch(/whole numbers from 2 to 1000/)
+    expect(parseSweepSteps('1')).toMatch(/from 2/)
+    expect(parseSweepSteps('')).toMatch(/whole numbers/)
+    expect(parseSweepSteps('2,3,4,5,6,7,8,9,10')).toBe('At most 8 step counts in one sweep.')
   })
 })

@@ -42,3 +42,12 @@ export function frontiers(points: readonly CostPoint[], x: CostAxis): Map<string
   for (const list of out.values()) list.sort((a, b) => a[x] - b[x] || a.steps - b.steps)
   return out
 }
+
+/** "4, 8, 16" → [4, 8, 16]; a message for anything else. */
+export function parseSweepSteps(s: string): number[] | string {
+  const parts = s.split(/[\s,]+/).filter(Boolean)
+  const v = parts.map(Number)
+  if (v.length === 0 || v.some((x) => !Number.isInteger(x) || x < 2 || x > 1000)) return `Sweep steps must be whole numbers from 2 to 1000, separated by commas (got "${s}").`
+  if (v.length > 8) return 'At most 8 step counts in one sweep.'
+  return [...new Set(v)].sort((a, b) => a - b)
+}

@@ -9,7 +9,9 @@ import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, resizeNote, type ImageData3 } from '../../app/images'
 import { loadLastRun, loadUpload, saveLastRun, saveUpload } from '../../app/persistence/studioDb'
-import { costPoint, type CostPoint } from './costPoints'
+import { costPoint, parseSweepSteps, type CostPoint } from './costPoints'
+
+export { parseSweepSteps } from './costPoints'
 
 export interface RunClock {
   /** performance.now() at the start of the run's first round, and after the last round so far. */
@@ -89,15 +91,6 @@ function writeUrl(c: StudioConfig): void {
 
 export function modelOf(c: StudioConfig) {
   return findModel(c.model)
-}
-
-/** "4, 8, 16" → [4, 8, 16]; a message for anything else. */
-export function parseSweepSteps(s: string): number[] | string {
-  const parts = s.split(/[\s,]+/).filter(Boolean)
-  const v = parts.map(Number)
-  if (v.length === 0 || v.some((x) => !Number.isInteger(x) || x < 2 || x > 1000)) return `Sweep steps must be whole numbers from 2 to 1000, separated by commas (got "${s}").`
-  if (v.length > 8) return 'At most 8 step counts in one sweep.'
-  return [...new Set(v)].sort((a, b) => a - b)
 }
 
 export const useStudio = create<StudioState>((set, get) => ({
