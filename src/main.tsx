@@ -1,3 +1,5 @@
+// first: repairs a malformed query string before any library (tfjs) parses it
+import './app/urlRepair'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

@@ -3,6 +3,7 @@ import { create } from 'zustand'
 import { computeWorker, newJobId, proxy } from '../workers/client'
 import type { BackendStatus, DiagnosticsReport, Progress } from '../workers/api'
 import { parseShellParams } from './urlParams'
+import { urlRepairMessages } from './urlRepair'
 
 interface ComputeState {
   status?: BackendStatus
@@ -24,7 +25,7 @@ export const useCompute = create<ComputeState>((set, get) => ({
   async init() {
     if (get().status) return
     const params = parseShellParams(window.location.search)
-    set({ urlProblems: params.problems })
+    set({ urlProblems: [...urlRepairMessages, ...params.problems] })
     try {
       const status = await computeWorker().init(
         params.backend,

@@ -19,7 +19,7 @@ export const studioApi: StudioApi = {
     await ready(req)
     return previewProblem(req.image, req.shape, req.config)
   },
-  async runStudio(jobId, req, onObservation, onSnapshot, onMethodDone) {
+  async runStudio(jobId, req, onObservation, onRound, onMethodDone) {
     const [c, h, w] = await ready(req)
     const den = await onnxDenoiser(req.onnxUrl, req.shape)
     // fold the graph's constants for this batch size outside the job (cached tensors are not a leak)
@@ -31,9 +31,10 @@ export const studioApi: StudioApi = {
     await jobs.run(jobId, (signal) =>
       runStudio(den, req.image, req.shape, req.config, {
         signal,
+        images: req.images,
         onObservation,
-        onSnapshot: async (s) => {
-          onSnapshot(s)
+        onRound: async (r) => {
+          onRound(r)
           await yieldToEvents()
         },
         onMethodDone,

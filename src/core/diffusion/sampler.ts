@@ -54,7 +54,7 @@ export interface SampleOptions {
 }
 
 /** Let queued macrotasks (messages, timers) run: MessageChannel where available (no 4 ms timer clamp). */
-function macrotask(): Promise<void> {
+export function macrotask(): Promise<void> {
   if (typeof MessageChannel !== 'undefined') {
     return new Promise((resolve) => {
       const ch = new MessageChannel()
@@ -70,59 +70,116 @@ export class SamplingAborted extends Error {
 }
 
 /**
+ * One sampling run, advanced a step at a time, so that a caller can interleave several runs (the studio's
+ * lockstep: every method makes step k before any makes step k + 1). `sample` below is this loop run to the end;
+ * both give the same numbers. Call `dispose` when done (also after an error or an abandoned run).
+ */
+export class Sampling {
+  readonly steps: number
+  private readonly grid: ReturnType<typeof timeGrid>
+  private readonly kind: SamplerName
+  private readonly tau: number
+  private readonly corrections: number
+  private readonly every: number
+  private readonly schedule: VESchedule
+  private readonly noise: () => Tensor
+  private x: Tensor
+  private k = 0
+
+  constructor(private readonly denoise: PosteriorDenoiserFn, shape: readonly number[], private readonly opts: SampleOptions) {
+    this.schedule = opts.schedule ?? defaultSchedule
+    this.grid = timeGrid(opts.steps, this.schedule)
+    this.steps = this.grid.length
+    this.kind = opts.sampler ?? 'ddpm'
+    this.tau = opts.tau ?? 0.1
+    this.corrections = opts.corrections ?? 1
+    this.every = Math.max(1, opts.callbackEvery ?? 1)
+    // seeded noise: one mulberry32 stream per run (linalg/random.ts), the same numbers on every backend
+    const uniform = mulberry32(opts.seed ?? 0)
+    const size = shape.reduce((a, b) => a * b, 1)
+    this.noise = () => tf.tensor(fillNormal(new Float32Array(size), uniform), [...shape])
+    const b = this.schedule.b
+    this.x = tf.tidy(() => {
+      const z = tf.mul(this.noise(), b) // §2.1: x_1 = μ + σ(1) z
+      return opts.mean ? tf.add(z, opts.mean) : z
+    })
+  }
+
+  /** Steps taken so far (0 … steps). */
+  get step(): number { return this.k }
+  get done(): boolean { return this.k >= this.grid.length }
+
+  private check(): void { if (this.opts.signal?.aborted) throw new SamplingAborted() }
+
+  /** One step of the grid (and its corrector steps), with onStep when due. */
+  async next(): Promise<void> {
+    if (this.done) throw new Error('the sampling run has no steps left')
+    this.check()
+    const k = this.k
+    const { sigmaT: st, sigmaS: ss } = this.grid[k]
+    const kind = this.kind, x = this.x
+    const coef = kind === 'ddpm' ? 1 - (ss * ss) / (st * st) : 1 - ss / st
+    const d = this.denoise(x, { sigma: st, sigmaNext: ss, coef })
+    try {
+      if (this.opts.onStep && k % this.every === 0) await this.opts.onStep({ step: k, steps: this.grid.length, sigma: st, x, denoised: d })
+    } catch (e) {
+      d.dispose()
+      throw e
+    }
+    const xs = tf.tidy(() => {
+      if (kind === 'ddpm') {
+        // §2.2, η = 1: x_s = x_t − τ(x_t − D̃) + σ_s √τ ε
+        return tf.add(tf.sub(x, tf.mul(tf.sub(x, d), coef)), tf.mul(this.noise(), ss * Math.sqrt(coef)))
+      }
+      // §2.2, η = 0 (DDIM; also the PC predictor): x_s = x_t − (1 − σ_s/σ_t)(x_t − D̃)
+      return tf.sub(x, tf.mul(tf.sub(x, d), coef))
+    })
+    d.dispose(); x.dispose(); this.x = xs
+    if (kind === 'pc') {
+      for (let c = 0; c < this.corrections; c++) {
+        this.check()
+        // §2.3 corrector: x ← x − τ(x − D̃(x, σ_s)) + σ_s √(2τ) ε
+        const cur = this.x, tau = this.tau
+        const dc = this.denoise(cur, { sigma: ss, sigmaNext: ss, coef: tau })
+        const xc = tf.tidy(() => tf.add(tf.sub(cur, tf.mul(tf.sub(cur, dc), tau)), tf.mul(this.noise(), ss * Math.sqrt(2 * tau))))
+        dc.dispose(); cur.dispose(); this.x = xc
+      }
+    }
+    this.k++
+  }
+
+  /** §2.1: the extra denoiser call at σ(0) = a that returns the sample (a NEW tensor; onStep sees it). */
+  async finish(): Promise<Tensor> {
+    if (!this.done) throw new Error(`the sampling run is at step ${this.k} of ${this.grid.length}`)
+    this.check()
+    const out = this.denoise(this.x, { sigma: this.schedule.a, sigmaNext: 0, coef: 1 })
+    try {
+      if (this.opts.onStep) await this.opts.onStep({ step: this.grid.length, steps: this.grid.length, sigma: this.schedule.a, x: this.x, denoised: out })
+    } catch (e) {
+      out.dispose()
+      throw e
+    }
+    return out
+  }
+
+  dispose(): void {
+    this.x.dispose()
+  }
+}
+
+/**
  * Draws posterior (or prior) samples of the given batch shape [B, ...sampleShape]. Returns D̃(x_0, σ(0)), the
  * final denoiser call of §2.1. All per-step tensors are disposed; no read-back happens unless onStep reads.
  */
 export async function sample(denoise: PosteriorDenoiserFn, shape: readonly number[], opts: SampleOptions): Promise<Tensor> {
-  const schedule = opts.schedule ?? defaultSchedule
-  const grid = timeGrid(opts.steps, schedule)
-  const kind = opts.sampler ?? 'ddpm'
-  const tau = opts.tau ?? 0.1
-  const corrections = opts.corrections ?? 1
-  const every = Math.max(1, opts.callbackEvery ?? 1)
-  // seeded noise: one mulberry32 stream per run (linalg/random.ts), the same numbers on every backend
-  const uniform = mulberry32(opts.seed ?? 0)
-  const size = shape.reduce((a, b) => a * b, 1)
-  const noise = (): Tensor => tf.tensor(fillNormal(new Float32Array(size), uniform), [...shape])
-  const check = (): void => { if (opts.signal?.aborted) throw new SamplingAborted() }
-
-  let x = tf.tidy(() => {
-    const z = tf.mul(noise(), schedule.b) // §2.1: x_1 = μ + σ(1) z
-    return opts.mean ? tf.add(z, opts.mean) : z
-  })
+  const run = new Sampling(denoise, shape, opts)
   try {
-    for (let k = 0; k < grid.length; k++) {
+    while (!run.done) {
       if (opts.signal) await macrotask()
-      check()
-      const { sigmaT: st, sigmaS: ss } = grid[k]
-      const coef = kind === 'ddpm' ? 1 - (ss * ss) / (st * st) : 1 - ss / st
-      const d = denoise(x, { sigma: st, sigmaNext: ss, coef })
-      if (opts.onStep && k % every === 0) await opts.onStep({ step: k, steps: grid.length, sigma: st, x, denoised: d })
-      const xs = tf.tidy(() => {
-        if (kind === 'ddpm') {
-          // §2.2, η = 1: x_s = x_t − τ(x_t − D̃) + σ_s √τ ε
-          return tf.add(tf.sub(x, tf.mul(tf.sub(x, d), coef)), tf.mul(noise(), ss * Math.sqrt(coef)))
-        }
-        // §2.2, η = 0 (DDIM; also the PC predictor): x_s = x_t − (1 − σ_s/σ_t)(x_t − D̃)
-        return tf.sub(x, tf.mul(tf.sub(x, d), coef))
-      })
-      d.dispose(); x.dispose(); x = xs
-      if (kind === 'pc') {
-        for (let c = 0; c < corrections; c++) {
-          check()
-          // §2.3 corrector: x ← x − τ(x − D̃(x, σ_s)) + σ_s √(2τ) ε
-          const dc = denoise(x, { sigma: ss, sigmaNext: ss, coef: tau })
-          const xc = tf.tidy(() => tf.add(tf.sub(x, tf.mul(tf.sub(x, dc), tau)), tf.mul(noise(), ss * Math.sqrt(2 * tau))))
-          dc.dispose(); x.dispose(); x = xc
-        }
-      }
+      await run.next()
     }
-    check()
-    // §2.1: one extra denoiser call at σ(0) = a returns the sample
-    const out = denoise(x, { sigma: schedule.a, sigmaNext: 0, coef: 1 })
-    if (opts.onStep) await opts.onStep({ step: grid.length, steps: grid.length, sigma: schedule.a, x, denoised: out })
-    return out
+    return await run.finish()
   } finally {
-    x.dispose()
+    run.dispose()
   }
 }

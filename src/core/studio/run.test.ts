@@ -8,7 +8,8 @@ import { GaussianPriorDenoiser, gaussianPosterior } from '../priors/gaussian'
 import { buildOperator, observe } from './problem'
 import { psnr, toUnit } from '../metrics/image'
 import { DEFAULT_CONFIG, type StudioConfig } from './config'
-import { previewProblem, runStudio, type MethodResult, type StudioObservation } from './run'
+import { previewProblem, runStudio, type MethodResult, type RoundInfo, type StudioObservation } from './run'
+import { dequantise, stepPsnr } from './trajectory'
 
 const C = 1, H = 12, W = 12, N = C * H * W
 
@@ -85,7 +86,7 @@ describe('previewProblem', () => {
     const before = tf.memory().numTensors
     const one = { ...config, methods: [config.methods[3]!], steps: 2, samples: 1 }
     let seen: StudioObservation | undefined
-    await runStudio(den, clean, [C, H, W], one, { onObservation: (o) => { seen = o }, onSnapshot: () => {}, onMethodDone: () => {} })
+    await runStudio(den, clean, [C, H, W], one, { onObservation: (o) => { seen = o }, onRound: () => {}, onMethodDone: () => {} })
     const preview = await previewProblem(clean, [C, H, W], one)
     expect(Array.from(preview.y)).toEqual(Array.from(seen!.y))
     expect(preview.baselinePsnr).toBe(seen!.baselinePsnr)
@@ -109,7 +110,7 @@ describe('runStudio', () => {
     let observedPsnr = 0
     const results = await runStudio(den, clean, [C, H, W], { ...config, samples: 8, steps: 16 }, {
       onObservation: (o) => { observed = o.baseline.length; observedPsnr = o.baselinePsnr },
-      onSnapshot: () => { snapshots++ },
+      onRound: (r) => { snapshots += r.frames.length },
       onMethodDone: (r) => { done.push(r) },
     })
     expect(tf.memory().numTensors).toBe(before)
@@ -134,10 +135,65 @@ describe('runStudio', () => {
   it('a method whose Jacobian products are NaN stops as diverged; the others go on', async () => {
     const den = new ImageAdapter(smoothPrior(), true)
     const results = await runStudio(den, clean, [C, H, W], { ...config, methods: [config.methods[0]!, config.methods[3]!] }, {
-      onObservation: () => {}, onSnapshot: () => {}, onMethodDone: () => {},
+      onObservation: () => {}, onRound: () => {}, onMethodDone: () => {},
     })
     expect(results[0]!.status).toBe('diverged')
     expect(results[0]!.error).toMatch(/NaN/)
     expect(results[1]!.status).toBe('done') // DiffPIR uses no network VJP
+  })
+})
+
+describe('lockstep, per-step metrics and cancel', () => {
+  const three = { ...config, steps: 6, samples: 2, methods: [config.methods[0]!, config.methods[1]!, config.methods[4]!] }
+
+  it('every round holds one frame per method at the same step; each method gives what it gives alone', async () => {
+    const den = new ImageAdapter(smoothPrior())
+    const rounds: RoundInfo[] = []
+    const together = await runStudio(den, clean, [C, H, W], three, { onObservation: () => {}, onRound: (r) => { rounds.push(r) }, onMethodDone: () => {} })
+    expect(rounds.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5, 6])
+    for (const r of rounds) {
+      expect(r.frames.map((f) => f.method)).toEqual([0, 1, 2])
+      expect(r.frames.every((f) => f.step === r.step)).toBe(true)
+    }
+    // interleaving changes nothing: MMPS alone draws the same samples
+    const alone = await runStudio(den, clean, [C, H, W], { ...three, methods: [three.methods[2]!] }, { onObservation: () => {}, onRound: () => {}, onMethodDone: () => {} })
+    expect(Array.from(alone[0]!.samples!)).toEqual(Array.from(together[2]!.samples!))
+    expect(together.every((r) => r.reached === 7 && r.steps === 6)).toBe(true)
+  })
+
+  it('the last frame is the first sample: its PSNR and residual match the sample computed directly', async () => {
+    const den = new ImageAdapter(smoothPrior())
+    const rounds: RoundInfo[] = []
+    const [r] = await runStudio(den, clean, [C, H, W], { ...three, methods: [three.methods[2]!] }, { onObservation: () => {}, onRound: (x) => { rounds.push(x) }, onMethodDone: () => {} })
+    const last = rounds.at(-1)!.frames[0]!
+    const first = r!.samples!.subarray(0, N)
+    expect(last.psnr).toBeCloseTo(stepPsnr(clean, first), 10)
+    // the frame's image is the sample, to the canvas's 8 bits
+    const back = dequantise(last.denoised!)
+    expect(Math.max(...Array.from(back, (v, i) => Math.abs(v - Math.max(-2, Math.min(2, first[i]!)))))).toBeLessThanOrEqual(2 / 63.75 + 1e-6)
+    // residual: RMS of y − A x̂ for that sample (A is a mask here)
+    const A = buildOperator(three.corruption, [C, H, W], three.seed)
+    const y = observe(A, tf.tensor4d(clean, [1, C, H, W]), three.sigmaY, three.seed + 101)
+    const want = tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(y, A.apply(tf.tensor4d(first, [1, C, H, W])))))).dataSync()[0]!)
+    expect(last.residual).toBeCloseTo(want, 5)
+    y.dispose(); A.dispose()
+  })
+
+  it('a cancel ends every method as cancelled at the same step, with nothing leaked', async () => {
+    const den = new ImageAdapter(smoothPrior())
+    const before = tf.memory().numTensors
+    const ctl = new AbortController()
+    const done: MethodResult[] = []
+    const results = await runStudio(den, clean, [C, H, W], three, {
+      signal: ctl.signal,
+      onObservation: () => {},
+      onRound: (r) => { if (r.step === 2) ctl.abort() },
+      onMethodDone: (r) => { done.push(r) },
+    })
+    expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    expect(results.map((r) => r.reached)).toEqual([3, 3, 3])
+    expect(done).toHaveLength(3)
+    expect(results.every((r) => r.samples === undefined)).toBe(true)
+    expect(tf.memory().numTensors).toBe(before)
   })
 })

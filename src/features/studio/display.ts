@@ -16,20 +16,6 @@ export function observationImage(y: Float32Array, yShape: readonly number[], kin
   return { data: mag.map((v) => (4 * v) / (max || 1) - 2), c: 1, h, w }
 }
 
-/** A per-pixel standard-deviation map, scaled to its maximum (grey), averaged over channels. */
-export function stdImage(std: Float32Array, c: number, h: number, w: number): { image: ImageData3; max: number } {
-  const n = h * w
-  const out = new Float32Array(n)
-  let max = 0
-  for (let i = 0; i < n; i++) {
-    let s = 0
-    for (let k = 0; k < c; k++) s += std[k * n + i]! / c
-    out[i] = s
-    max = Math.max(max, s)
-  }
-  return { image: { data: out.map((v) => (4 * v) / (max || 1) - 2), c: 1, h, w }, max }
-}
-
 export function imageAt(data: Float32Array | undefined, i: number, c: number, h: number, w: number): ImageData3 | undefined {
   const n = c * h * w
   if (!data || data.length < (i + 1) * n) return undefined
