@@ -9,6 +9,7 @@ import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, resizeNote, type ImageData3 } from '../../app/images'
 import { keepLastRun, loadUpload, readLastRun, saveUpload } from '../../app/persistence/studioDb'
+import { clearRunActive, markRunActive, takeInterruptedRun } from '../../app/persistence/activeRun'
 import { costPoint, parseSweepSteps, type CostPoint } from './costPoints'
 
 export { parseSweepSteps } from './costPoints'
@@ -123,6 +124,10 @@ export const useStudio = create<StudioState>((set, get) => ({
     const { config, messages } = parseStudioParams(window.location.search, modelIds)
     set({ config, urlMessages: messages })
     writeUrl(config)
+    const interrupted = takeInterruptedRun('studio')
+    if (interrupted) {
+      set({ runError: `A reload interrupted the previous run (${interrupted.name}, ${interrupted.progress ?? 'before its first step'}); its results were not kept. Press Run to start it again.` })
+    }
     const { run: last, problem } = await readLastRun()
     if (problem) set({ saveError: problem })
     if (last && !get().ranConfig) {
@@ -214,6 +219,8 @@ export const useStudio = create<StudioState>((set, get) => ({
       jobId: id, runError: undefined, saveError: undefined, cancelled: false, observation: undefined, frames: {}, trajectories: [], results: {},
       ranConfig: config, ranImage: image, restoredAt: undefined, scrub: undefined, clock: undefined, sweep: undefined,
     })
+    const mark = { page: 'studio', runId: id, name: `${config.methods.length} methods, ${config.steps} steps`, startedAt: Date.now() }
+    markRunActive(mark)
     try {
       const r = await computeWorker().runStudio(
         id,
@@ -233,6 +240,7 @@ export const useStudio = create<StudioState>((set, get) => ({
           const clock: RunClock = { started: prev?.started ?? now - firstRound, now, rounds: round.step + 1, total: round.steps + 1 }
           // the trajectories go to the page state once, when the run ends: a per-round copy would redraw the charts every step
           set({ frames, clock })
+          markRunActive({ ...mark, progress: `step ${round.step} of ${round.steps}`, done: round.step })
         }),
         proxy((res: MethodResult) => set({ results: { ...get().results, [res.method]: res } })),
       )
@@ -249,6 +257,7 @@ export const useStudio = create<StudioState>((set, get) => ({
       set({ trajectories: recorders.map((rec) => rec.t), runError: /cancelled/.test(msg) ? 'Run cancelled before the first step.' : `The run failed: ${msg}` })
       if (/cancelled/.test(msg)) set({ cancelled: true })
     } finally {
+      clearRunActive('studio')
       set({ jobId: undefined })
     }
   },
