@@ -1,6 +1,7 @@
 // The inverse-problem studio's part of the worker API.
 import type { StudioConfig } from '../core/studio/config'
 import type { MethodResult, RoundInfo, StepFrame, StudioObservation } from '../core/studio/run'
+import type { PcsProgress, PcsResult } from './pcsApi'
 
 export type { MethodResult, RoundInfo, StepFrame, StudioObservation, StudioConfig }
 
@@ -14,6 +15,22 @@ export interface StudioRequest {
   images?: boolean
 }
 
+/** Tweedie PCs at the exact x_t the worker kept for (runId, method, step) of the last studio run. */
+export interface StudioTweedieRequest {
+  runId: string
+  method: number
+  step: number
+  k: number
+  iters: number
+  seed: number
+}
+
+export interface StudioTweedieResult extends PcsResult {
+  step: number
+  /** σ_t of that step. */
+  sigma: number
+}
+
 export interface StudioApi {
   /** The observation y and the simple baseline for a configuration, without running any method (fast). */
   previewStudio(req: Omit<StudioRequest, 'onnxUrl'>): Promise<StudioObservation>
@@ -25,4 +42,6 @@ export interface StudioApi {
     onRound: (r: RoundInfo) => void,
     onMethodDone: (r: MethodResult) => void,
   ): Promise<{ backend: string }>
+  /** PCs of σ_t²·∂D/∂x_t at the first sample's exact x_t of an MMPS row of the last run, at one step. */
+  studioTweediePcs(jobId: string, req: StudioTweedieRequest, onProgress: (p: PcsProgress) => void): Promise<StudioTweedieResult>
 }

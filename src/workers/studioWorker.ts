@@ -5,6 +5,11 @@ import type { StudioApi } from './studioApi'
 import { onnxDenoiser } from './onnxModels'
 import { previewProblem, runStudio } from '../core/studio/run'
 import { yieldToEvents } from './jobs'
+import { ExactSteps } from '../core/studio/exactSteps'
+import { pcsApi } from './pcsWorker'
+
+/** The exact x_t of the MMPS rows' first samples of the last run with images (a new run replaces it). */
+let exact: ExactSteps | undefined
 
 /** Waits for the backend and checks that the image fits the model's shape; returns that shape. */
 async function ready(req: { image: Float32Array; shape: [number, number, number] }): Promise<[number, number, number]> {
@@ -28,10 +33,13 @@ export const studioApi: StudioApi = {
     const lin = den.linearize(x0, 1)
     tf.dispose([lin.vjp(lin.denoised), x0])
     lin.dispose()
+    const keep = req.images === false ? undefined : new ExactSteps(jobId, req.onnxUrl, req.shape, new Set(req.config.methods.flatMap((m, i) => (m.name === 'mmps' ? [i] : []))))
+    if (keep) exact = keep
     await jobs.run(jobId, (signal) =>
       runStudio(den, req.image, req.shape, req.config, {
         signal,
         images: req.images,
+        onExactStep: keep && ((method, step, sigma, xt) => keep.add(method, step, sigma, xt)),
         onObservation,
         onRound: async (r) => {
           onRound(r)
@@ -41,5 +49,12 @@ export const studioApi: StudioApi = {
       }),
     )
     return { backend: tf.getBackend() }
+  },
+  async studioTweediePcs(jobId, req, onProgress) {
+    if (!exact) throw new Error('this worker holds no studio run (a reload restores the results, not the exact x_t); run it again')
+    const got = exact.get(req.runId, req.method, req.step)
+    if (typeof got === 'string') throw new Error(got)
+    const r = await pcsApi.tweediePcs(jobId, { onnxUrl: exact.onnxUrl, shape: exact.shape, xt: got.xt, sigma: got.sigma, k: req.k, iters: req.iters, jacobian: 'exact', seed: req.seed }, onProgress)
+    return { ...r, step: req.step, sigma: got.sigma }
   },
 }

@@ -71,6 +71,8 @@ export interface StudioCallbacks {
   signal?: AbortSignal
   /** false: no images in the frames (a sweep needs only the metrics). Default true. */
   images?: boolean
+  /** The exact float x_t (C×H×W) of the first sample of a method at a step, and σ_t (e.g. for the studio's Tweedie PCs). */
+  onExactStep?(method: number, step: number, sigma: number, xt: Float32Array): void
 }
 
 export class Diverged extends Error {}
@@ -162,6 +164,7 @@ export async function runStudio(
           const [xt, dn, res] = (await Promise.all(firsts.map((t) => t.data()))) as Float32Array[]
           tf.dispose(firsts)
           if (!finite(xt!) || !finite(dn!)) throw new Diverged(`NaN or infinite values at step ${info.step} (σ = ${info.sigma.toPrecision(3)})`)
+          cb.onExactStep?.(i, info.step, info.sigma, xt!)
           const cost = post.cost()
           lane.frame = {
             method: i, step: info.step, steps: info.steps, sigma: info.sigma,
