@@ -3,9 +3,9 @@
 import { backendReady, jobs, tf } from './runtime'
 import { onnxDenoiser } from './onnxModels'
 import { yieldToEvents } from './jobs'
-import type { PcJacobian, PcRect, PcsApi, PcsObservationRequest, PcsProgress, PcsResult } from './pcsApi'
+import type { PcJacobian, PcRect, PcsApi, PcsObservationRequest, PcsProgress, PcsResult, TweediePcsRequest } from './pcsApi'
 import { fillNormal, mulberry32 } from '../core/linalg/random'
-import { jacobianProducts } from '../core/pcs/products'
+import { jacobianProducts, type JacobianProducts } from '../core/pcs/products'
 import { posteriorPcs, rectMask } from '../core/pcs/subspace'
 import { marginalMoments } from '../core/pcs/moments'
 import { fitMaxEnt } from '../core/pcs/maxent'
@@ -31,6 +31,8 @@ interface JobSpec {
   jacobian: PcJacobian
   rect: PcRect
   marginals: boolean
+  /** Replaces the products of σ²J by others (e.g. conditioned on y); owns and disposes the base. */
+  wrap?: (p: JacobianProducts) => JacobianProducts
 }
 
 /** Subspace iteration at x_t (and optionally the four moments + max-ent fit along each PC) as job `jobId`. */
@@ -57,7 +59,8 @@ async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProg
     const cost0 = { ...den.cost }
     const xt = tf.tensor(xtData, [1, c, h, w])
     const mask = tf.tensor(rectMask(spec.shape, rect), [1, c, h, w])
-    const products = jacobianProducts(den, xt, sigma, k, spec.jacobian)
+    const base = jacobianProducts(den, xt, sigma, k, spec.jacobian)
+    const products = spec.wrap ? spec.wrap(base) : base
     try {
       const r = await posteriorPcs(products, {
         k, iters, sigma, seed: spec.seed + 1, mask, signal,
@@ -91,6 +94,13 @@ async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProg
   })
 }
 
+/** Tweedie PCs at a given x_t over the whole image, optionally with wrapped products (the studio's conditioned ones). */
+export async function tweedieJob(jobId: string, req: TweediePcsRequest, onProgress: (p: PcsProgress) => void, wrap?: JobSpec['wrap']): Promise<PcsResult> {
+  await backendReady
+  const [, h, w] = req.shape
+  return pcsJob(jobId, { ...req, rect: { x0: 0, y0: 0, x1: w, y1: h }, marginals: false, wrap }, req.xt, onProgress)
+}
+
 export const pcsApi: PcsApi = {
   async pcsObservation(req) {
     await backendReady
@@ -111,9 +121,5 @@ export const pcsApi: PcsApi = {
     return pcsJob(jobId, { ...req, marginals: true }, noisy(req), onProgress)
   },
 
-  async tweediePcs(jobId, req, onProgress) {
-    await backendReady
-    const [, h, w] = req.shape
-    return pcsJob(jobId, { ...req, rect: { x0: 0, y0: 0, x1: w, y1: h }, marginals: false }, req.xt, onProgress)
-  },
+  tweediePcs: (jobId, req, onProgress) => tweedieJob(jobId, req, onProgress),
 }

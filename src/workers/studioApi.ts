@@ -23,12 +23,17 @@ export interface StudioTweedieRequest {
   k: number
   iters: number
   seed: number
+  /** Condition on y: MMPS's Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t with `cgIters` CG iterations per product; else Σ_t = σ_t²J. */
+  condition: boolean
+  cgIters: number
 }
 
 export interface StudioTweedieResult extends PcsResult {
   step: number
   /** σ_t of that step. */
   sigma: number
+  condition: boolean
+  cgIters: number
 }
 
 export interface StudioApi {

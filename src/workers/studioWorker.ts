@@ -6,10 +6,13 @@ import { onnxDenoiser } from './onnxModels'
 import { previewProblem, runStudio } from '../core/studio/run'
 import { yieldToEvents } from './jobs'
 import { ExactSteps } from '../core/studio/exactSteps'
-import { pcsApi } from './pcsWorker'
+import { tweedieJob } from './pcsWorker'
+import { conditionedProducts } from '../core/pcs/conditioned'
+import { buildOperator } from '../core/studio/problem'
+import { problemSeed, type StudioConfig } from '../core/studio/config'
 
-/** The exact x_t of the MMPS rows' first samples of the last run with images (a new run replaces it). */
-let exact: ExactSteps | undefined
+/** The exact x_t of the MMPS rows' first samples of the last run with images, and its configuration (a new run replaces both). */
+let exact: { steps: ExactSteps; config: StudioConfig } | undefined
 
 /** Waits for the backend and checks that the image fits the model's shape; returns that shape. */
 async function ready(req: { image: Float32Array; shape: [number, number, number] }): Promise<[number, number, number]> {
@@ -34,7 +37,7 @@ export const studioApi: StudioApi = {
     tf.dispose([lin.vjp(lin.denoised), x0])
     lin.dispose()
     const keep = req.images === false ? undefined : new ExactSteps(jobId, req.onnxUrl, req.shape, new Set(req.config.methods.flatMap((m, i) => (m.name === 'mmps' ? [i] : []))))
-    if (keep) exact = keep
+    if (keep) exact = { steps: keep, config: req.config }
     await jobs.run(jobId, (signal) =>
       runStudio(den, req.image, req.shape, req.config, {
         signal,
@@ -52,9 +55,18 @@ export const studioApi: StudioApi = {
   },
   async studioTweediePcs(jobId, req, onProgress) {
     if (!exact) throw new Error('this worker holds no studio run (a reload restores the results, not the exact x_t); run it again')
-    const got = exact.get(req.runId, req.method, req.step)
+    const { steps, config } = exact
+    const got = steps.get(req.runId, req.method, req.step)
     if (typeof got === 'string') throw new Error(got)
-    const r = await pcsApi.tweediePcs(jobId, { onnxUrl: exact.onnxUrl, shape: exact.shape, xt: got.xt, sigma: got.sigma, k: req.k, iters: req.iters, jacobian: 'exact', seed: req.seed }, onProgress)
-    return { ...r, step: req.step, sigma: got.sigma }
+    const treq = { onnxUrl: steps.onnxUrl, shape: steps.shape, xt: got.xt, sigma: got.sigma, k: req.k, iters: req.iters, jacobian: 'exact' as const, seed: req.seed }
+    if (!req.condition) return { ...(await tweedieJob(jobId, treq, onProgress)), step: req.step, sigma: got.sigma, condition: false, cgIters: 0 }
+    // the run's own operator (same seed as the run) and σ_y; y itself does not enter the covariance
+    const A = buildOperator(config.corruption, steps.shape, problemSeed(config))
+    try {
+      const r = await tweedieJob(jobId, treq, onProgress, (base) => conditionedProducts(base, A, got.sigma, config.sigmaY, req.cgIters))
+      return { ...r, step: req.step, sigma: got.sigma, condition: true, cgIters: req.cgIters }
+    } finally {
+      A.dispose()
+    }
   },
 }

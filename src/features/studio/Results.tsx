@@ -15,6 +15,7 @@ import { MetricTable } from './MetricTable'
 import { Scrubber, StepCharts } from './Scrubber'
 import { CostChart } from './CostChart'
 import { costPoint } from './costPoints'
+import { StudioPcsCompare } from '../pcs/studio/StudioPcsCompare'
 
 /** Clean image, observation y and the simple baseline, side by side. */
 export function ProblemRow({ config, image, observation, testPrefix }: { config: StudioConfig; image?: ImageData3; observation?: StudioObservation; testPrefix: string }) {
@@ -50,9 +51,9 @@ export function Results() {
   // update, so neither the Run click nor a burst of rounds becomes one long main-thread task.
   const live = useStudio(useShallow((s) => ({
     observation: s.observation, frames: s.frames, trajectories: s.trajectories, results: s.results, ranConfig: s.ranConfig, image: s.ranImage,
-    backend: s.backend, jobId: s.jobId, restoredAt: s.restoredAt, scrub: s.scrub, cancelled: s.cancelled, sweep: s.sweep, saveError: s.saveError,
+    backend: s.backend, jobId: s.jobId, restoredAt: s.restoredAt, scrub: s.scrub, cancelled: s.cancelled, sweep: s.sweep, saveError: s.saveError, runId: s.runId,
   })))
-  const { observation, frames, trajectories, results, ranConfig, image, backend, jobId, restoredAt, scrub, cancelled, sweep, saveError } = useDeferredValue(live)
+  const { observation, frames, trajectories, results, ranConfig, image, backend, jobId, restoredAt, scrub, cancelled, sweep, saveError, runId } = useDeferredValue(live)
   const running = !!live.jobId && !live.jobId.startsWith('studio-sweep')
   const m = ranConfig && modelOf(ranConfig)
   const list = useMemo(() => Object.values(results), [results])
@@ -115,6 +116,10 @@ export function Results() {
         </details>
       )}
       {extras && finished && !cancelled && <CostChart points={points} width={width} />}
+      {extras && finished && !cancelled && ranConfig.methods.some((x) => x.name === 'mmps') && (
+        <StudioPcsCompare key={runId ?? `restored-${restoredAt}`} runId={restoredAt ? undefined : runId} shape={[c, h, w]} step={scrub ?? lastStep} steps={steps} sigmaY={ranConfig.sigmaY}
+          methods={ranConfig.methods.map((x, i) => ({ index: i, label: labels[i] ?? x.name, mmps: x.name === 'mmps', iters: x.iters, samples: results[i]?.samples }))} />
+      )}
       {list.length > 0 && <MetricTable results={list} samples={ranConfig.samples} />}
       {!running && (list.length > 0 || trajectories.length > 0) && (
         <button type="button" onClick={download} data-testid="studio-download">{cancelled ? 'Download the partial run (trajectories so far) as JSON' : 'Download the run as JSON'}</button>

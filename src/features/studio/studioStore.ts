@@ -59,6 +59,8 @@ interface StudioState {
   ranImage?: ImageData3
   /** When the shown results were restored from a previous session. */
   restoredAt?: number
+  /** The worker job id of the shown run (undefined when restored): the worker keeps its exact x_t under it. */
+  runId?: string
   /** Scrubber position (a step, 0 … steps); undefined = the last step reached. */
   scrub?: number
   sweep?: SweepState
@@ -217,7 +219,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     let recorders: TrajectoryRecorder[] = []
     set({
       jobId: id, runError: undefined, saveError: undefined, cancelled: false, observation: undefined, frames: {}, trajectories: [], results: {},
-      ranConfig: config, ranImage: image, restoredAt: undefined, scrub: undefined, clock: undefined, sweep: undefined,
+      ranConfig: config, ranImage: image, restoredAt: undefined, scrub: undefined, clock: undefined, sweep: undefined, runId: id,
     })
     const mark = { page: 'studio', runId: id, name: `${config.methods.length} methods, ${config.steps} steps`, startedAt: Date.now() }
     markRunActive(mark)

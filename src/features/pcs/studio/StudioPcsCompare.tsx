@@ -1,30 +1,35 @@
-// For a finished studio run: what the method drew against what it believed. Left, the principal components of
-// the S posterior samples (their sample covariance; S ≥ 2). Right, the Tweedie PCs at a chosen sampler step:
-// the top eigenvectors of σ_t²·∂D/∂x_t at that step's x_t — the covariance of the Gaussian approximation
-// q(x | x_t) = N(D(x_t), σ_t² ∂D/∂x_t) that MMPS builds its likelihood on (before conditioning on y).
-// Self-contained: the studio passes the run's samples and the x_t it kept per step.
+// For a finished studio run with MMPS: what the method drew against what it believed. Left, the principal
+// components of one method's S posterior samples (their sample covariance; S ≥ 2). Right, the Tweedie PCs at the
+// scrubber's step k, at the exact float x_t of an MMPS row's first sample that the worker kept for this run:
+// the top eigenvectors of MMPS's Gaussian approximation of x given x_t — conditioned on y
+// (Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t, Σ_t = σ_t²J, a few CG iterations per product) or not (Σ_t alone).
+// A <details>: nothing is computed until it is opened.
 import { useMemo, useState } from 'react'
 import { samplePcs } from '../../../core/pcs/samplePcs'
 import { ProgressBar } from '../../../components/ProgressBar'
 import { DivergingImage } from '../DivergingImage'
 import { useTweediePcs } from './useTweediePcs'
+import type { StudioTweedieResult } from '../../../workers/studioApi'
 
-export interface StepState {
-  step: number
-  steps: number
-  sigma: number
-  /** x_t of (the first) sample at this step, C×H×W. */
-  xt: Float32Array
+export interface CompareMethod {
+  index: number
+  label: string
+  mmps: boolean
+  /** MMPS's own solver iterations (its CG/GMRES k). */
+  iters: number
+  /** S×C×H×W final samples (absent when the method did not finish). */
+  samples?: Float32Array
 }
 
 interface Props {
-  onnxUrl: string
+  /** The page's id of the run shown; undefined when it was restored from a previous session. */
+  runId?: string
   shape: [number, number, number]
-  /** S×C×H×W final samples of one method. */
-  samples?: Float32Array
-  steps: StepState[]
-  label?: string
-  k?: number
+  methods: CompareMethod[]
+  /** The scrubber's step and the run's step count (steps = the final denoiser call). */
+  step: number
+  steps: number
+  sigmaY: number
 }
 
 function PcRow({ vectors, eigenvalues, shape, prefix }: { vectors: Float32Array[]; eigenvalues: number[]; shape: [number, number, number]; prefix: string }) {
@@ -39,41 +44,94 @@ function PcRow({ vectors, eigenvalues, shape, prefix }: { vectors: Float32Array[
   )
 }
 
-export function StudioPcsCompare({ onnxUrl, shape, samples, steps, label = 'MMPS', k = 3 }: Props) {
+const clampInt = (v: number, lo: number, hi: number, dflt: number): number => (Number.isFinite(v) ? Math.max(lo, Math.min(hi, Math.round(v))) : dflt)
+
+function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
   const n = shape[0] * shape[1] * shape[2]
-  const s = samples ? Math.floor(samples.length / n) : 0
-  const drawn = useMemo(() => (samples && s >= 2 ? samplePcs(samples, s, n, k) : undefined), [samples, s, n, k])
-  const [pick, setPick] = useState(Math.max(0, Math.floor(steps.length / 2)))
-  const chosen = steps[Math.min(pick, steps.length - 1)]
+  const withSamples = methods.filter((m) => m.samples)
+  const mmpsRows = methods.filter((m) => m.mmps)
+  const [drawnPick, setDrawnPick] = useState((withSamples.find((m) => m.mmps) ?? withSamples[0])?.index ?? -1)
+  const [mmpsPick, setMmpsPick] = useState(mmpsRows[0]?.index ?? -1)
+  const [k, setK] = useState(3)
+  const [iters, setIters] = useState(20)
+  const [condition, setCondition] = useState(true)
+  const mm = methods.find((m) => m.index === mmpsPick)
+  const [cgIters, setCgIters] = useState(Math.max(1, mm?.iters ?? 1))
+  const chosen = withSamples.find((m) => m.index === drawnPick)
+  const s = chosen?.samples ? Math.floor(chosen.samples.length / n) : 0
+  const drawn = useMemo(() => (chosen?.samples && s >= 2 ? samplePcs(chosen.samples, s, n, k) : undefined), [chosen?.samples, s, n, k])
   const t = useTweediePcs()
+  const res = t.result as StudioTweedieResult | undefined
+  const compute = (): void => {
+    if (!runId || !mm) return
+    void t.runStudio({ runId, method: mm.index, step, k, iters, seed: 0, condition, cgIters })
+  }
   return (
-    <div className="panel" data-testid="studio-pcs">
-      <h3>{label}: what it drew against what it believed</h3>
-      <div className="row">
-        <div>
-          <h4>PCs of the {s} posterior samples</h4>
-          {drawn ? <PcRow vectors={drawn.vectors} eigenvalues={drawn.eigenvalues} shape={shape} prefix="studio-pcs-drawn" /> : <p className="hint">Needs at least 2 samples (this run has {s}).</p>}
-          {drawn && s - 1 < k && <p className="hint">{s} samples span at most {s - 1} directions.</p>}
+    <div className="row">
+      <div>
+        <h4>What it drew: PCs of the posterior samples</h4>
+        {withSamples.length > 1 && (
+          <label>method{' '}
+            <select value={drawnPick} onChange={(e) => setDrawnPick(Number(e.target.value))} data-testid="studio-pcs-method">
+              {withSamples.map((m) => <option key={m.index} value={m.index}>{m.label}</option>)}
+            </select>
+          </label>
+        )}
+        {drawn
+          ? <PcRow vectors={drawn.vectors} eigenvalues={drawn.eigenvalues} shape={shape} prefix="studio-pcs-drawn" />
+          : <p className="hint" data-testid="studio-pcs-few">Set samples ≥ 2 and run again to see these: principal components need at least 2 samples (this run drew {s || 'no finished samples'}{s ? ` per method` : ''}).</p>}
+        {drawn && s - 1 < k && <p className="hint">{s} samples span at most {s - 1} direction{s - 1 === 1 ? '' : 's'}, so at most {s - 1} PC{s - 1 === 1 ? '' : 's'} here.</p>}
+        {drawn && <p className="hint">Eigenvectors of the sample covariance of {chosen?.label}’s {s} final samples (λ: its eigenvalues).</p>}
+      </div>
+      <div>
+        <h4>What it believed: Tweedie PCs at step {step} of {steps}</h4>
+        {mmpsRows.length > 1 && (
+          <label>MMPS row{' '}
+            <select value={mmpsPick} onChange={(e) => { const i = Number(e.target.value); setMmpsPick(i); setCgIters(Math.max(1, methods.find((m) => m.index === i)?.iters ?? 1)) }} disabled={t.running} data-testid="studio-pcs-mmps">
+              {mmpsRows.map((m) => <option key={m.index} value={m.index}>{m.label}</option>)}
+            </select>
+          </label>
+        )}
+        <p className="hint">The step is the scrubber’s (move it above to choose another; {steps} is the final denoiser call). The x_t used is the exact float x_t of {mm?.label ?? 'MMPS'}’s first sample at that step, kept in the worker for this run.</p>
+        <div className="row">
+          <label>PCs <input type="number" min={1} max={8} value={k} onChange={(e) => setK(clampInt(Number(e.target.value), 1, 8, 3))} disabled={t.running} data-testid="studio-pcs-k" style={{ width: '4em' }} /></label>
+          <label>iterations <input type="number" min={1} max={200} value={iters} onChange={(e) => setIters(clampInt(Number(e.target.value), 1, 200, 20))} disabled={t.running} data-testid="studio-pcs-iters" style={{ width: '5em' }} /></label>
+          <label><input type="checkbox" checked={condition} onChange={(e) => setCondition(e.target.checked)} disabled={t.running} data-testid="studio-pcs-condition" /> condition on y</label>
+          {condition && <label>CG iterations <input type="number" min={1} max={50} value={cgIters} onChange={(e) => setCgIters(clampInt(Number(e.target.value), 1, 50, 1))} disabled={t.running} data-testid="studio-pcs-cg" style={{ width: '4em' }} /></label>}
+          <button type="button" disabled={t.running || !runId || !mm} onClick={compute} data-testid="studio-pcs-run">Compute</button>
         </div>
-        <div>
-          <h4>Tweedie PCs at a sampler step</h4>
-          {steps.length === 0 ? <p className="hint">No intermediate x_t was kept for this run.</p> : (
-            <>
-              <label>
-                step{' '}
-                <select value={Math.min(pick, steps.length - 1)} onChange={(e) => setPick(Number(e.target.value))} disabled={t.running} data-testid="studio-pcs-step">
-                  {steps.map((st, i) => <option key={st.step} value={i}>{st.step} of {st.steps} (σ_t = {st.sigma.toPrecision(3)})</option>)}
-                </select>
-              </label>{' '}
-              <button type="button" disabled={t.running || !chosen} onClick={() => chosen && void t.run({ onnxUrl, shape, xt: chosen.xt, sigma: chosen.sigma, k, iters: 20, jacobian: 'exact', seed: 0 })} data-testid="studio-pcs-run">Compute</button>
-              <p className="hint">Eigenvectors of σ_t²·∂D/∂x_t at that step’s x_t (20 subspace iterations, exact VJPs): the covariance MMPS assumes for x given x_t, before y.</p>
-              {t.running && <ProgressBar progress={{ fraction: t.progress ? t.progress.iteration / t.progress.iterations : 0, message: t.progress ? `iteration ${t.progress.iteration} of ${t.progress.iterations}` : 'starting…' }} onCancel={t.cancel} />}
-              {t.error && <p className="notice" role="alert">{t.error}</p>}
-              {t.result && <PcRow vectors={t.result.vectors} eigenvalues={t.result.eigenvalues} shape={shape} prefix="studio-pcs-tweedie" />}
-            </>
-          )}
-        </div>
+        {!runId && <p className="hint" data-testid="studio-pcs-restored">These results were restored from a previous session: the page keeps 8-bit frames only, and the exact x_t lives in the worker for the latest run. Press Run to compute them.</p>}
+        <p className="hint">
+          {condition
+            ? <>Eigenvectors of Σ_t − Σ_t Aᵀ(σ_y²I + A Σ_t Aᵀ)⁻¹ A Σ_t with Σ_t = σ_t²·∂D/∂x_t (σ_y = {sigmaY}): the covariance of x given x_t and y under MMPS’s Gaussian approximation q(x | x_t) = N(D(x_t), Σ_t) — the Gaussian MMPS’s guidance is built on. The inner solve uses the run’s own operator A and {cgIters} CG iteration{cgIters === 1 ? '' : 's'} per product (MMPS’s own solver count by default; few iterations make it approximate), inside {iters} subspace iterations.</>
+            : <>Eigenvectors of σ_t²·∂D/∂x_t: the covariance of the prior’s denoising posterior p(x | x_t) (Tweedie, Manor &amp; Michaeli 2024) — before conditioning on y.</>}
+          {' '}Its eigenvalues measure what is left unknown once this x_t is known (usually below σ_t²{res ? ` = ${(res.sigma * res.sigma).toPrecision(3)}` : ''}); the PCs on the left measure the spread of the run’s final samples, all given y only, so expect larger λ there.
+          {' '}Jacobian products by exact VJPs (Jᵀv, equal to Jv for the ideal denoiser, whose Jacobian is symmetric); D is the unclamped network (MMPS clamps D to [−2, 2], which matters only where D saturates).
+        </p>
+        {t.running && <ProgressBar progress={{ fraction: t.progress ? t.progress.iteration / t.progress.iterations : 0, message: t.progress ? `iteration ${t.progress.iteration} of ${t.progress.iterations}` : 'starting…' }} onCancel={t.cancel} />}
+        {t.error && <p className="notice" role="alert" data-testid="studio-pcs-error">{t.error}</p>}
+        {res && (
+          <>
+            <p className="hint" data-testid="studio-pcs-tweedie-info">Step {res.step} (σ_t = {res.sigma.toPrecision(3)}), {res.condition ? `conditioned on y (${res.cgIters} CG)` : 'not conditioned on y'}: {res.iterations} iterations in {res.seconds.toFixed(1)} s on {res.backend}; largest relative residual {Math.max(...res.residuals).toExponential(1)}.</p>
+            <PcRow vectors={res.vectors} eigenvalues={res.eigenvalues} shape={shape} prefix="studio-pcs-tweedie" />
+          </>
+        )}
       </div>
     </div>
+  )
+}
+
+export function StudioPcsCompare(props: Props) {
+  const [open, setOpen] = useState(false)
+  return (
+    <details className="studio-more" data-testid="studio-pcs" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary data-testid="studio-pcs-summary">What MMPS believes vs what it drew</summary>
+      {open && (
+        <>
+          <p className="hint">Principal components drawn on a diverging scale (red +, blue −, white 0, each scaled to its max |v|; the colour channels averaged).</p>
+          <Body {...props} />
+        </>
+      )}
+    </details>
   )
 }
