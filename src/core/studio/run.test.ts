@@ -9,7 +9,7 @@ import { buildOperator, observe } from './problem'
 import { psnr, toUnit } from '../metrics/image'
 import { DEFAULT_CONFIG, type StudioConfig } from './config'
 import { previewProblem, runStudio, type MethodResult, type RoundInfo, type StudioObservation } from './run'
-import { dequantise, stepPsnr } from './trajectory'
+import { dequantise, quantise, stepPsnr } from './trajectory'
 
 const C = 1, H = 12, W = 12, N = C * H * W
 
@@ -159,6 +159,27 @@ describe('lockstep, per-step metrics and cancel', () => {
     const alone = await runStudio(den, clean, [C, H, W], { ...three, methods: [three.methods[2]!] }, { onObservation: () => {}, onRound: () => {}, onMethodDone: () => {} })
     expect(Array.from(alone[0]!.samples!)).toEqual(Array.from(together[2]!.samples!))
     expect(together.every((r) => r.reached === 7 && r.steps === 6)).toBe(true)
+  })
+
+  it('onExactStep hands over the float x_t of each method\'s first sample at every step, the one the frame shows in 8 bits', async () => {
+    const den = new ImageAdapter(smoothPrior())
+    const rounds: RoundInfo[] = []
+    const exact: { method: number; step: number; sigma: number; xt: Float32Array }[] = []
+    await runStudio(den, clean, [C, H, W], three, {
+      onObservation: () => {}, onRound: (r) => { rounds.push(r) }, onMethodDone: () => {},
+      onExactStep: (method, step, sigma, xt) => { exact.push({ method, step, sigma, xt }) },
+    })
+    expect(exact).toHaveLength(3 * 7)
+    for (const r of rounds) for (const f of r.frames) {
+      const e = exact.find((x) => x.method === f.method && x.step === f.step)!
+      expect(e.xt).toHaveLength(N)
+      expect(e.sigma).toBe(f.sigma)
+      expect(Array.from(quantise(e.xt))).toEqual(Array.from(f.xt!))
+    }
+    // float, not the 8-bit frame: some value differs from its dequantised frame
+    const e0 = exact.find((x) => x.method === 2 && x.step === 3)!
+    const f0 = rounds[3]!.frames[2]!
+    expect(Array.from(dequantise(f0.xt!)).some((v, i) => v !== e0.xt[i])).toBe(true)
   })
 
   it('the last frame is the first sample: its PSNR and residual match the sample computed directly', async () => {
