@@ -35,6 +35,7 @@ test('studio: after a run with MMPS, the sample PCs and the Tweedie PCs at the s
   await page.getByTestId('studio-pcs-run').click()
   await expect(page.getByTestId('studio-pcs-tweedie-info')).toContainText(/Step 2 \(σ_t = [\d.]+\), conditioned on y \(1 CG\): 4 iterations/, { timeout: 240_000 })
   for (let i = 1; i <= 3; i++) await expect(page.getByTestId(`studio-pcs-tweedie-${i}`)).toHaveAttribute('data-drawn', 'true')
+  console.log(await page.getByTestId('studio-pcs-tweedie-info').textContent())
   // eigenvalues descending and positive
   const lams = await page.locator('[data-testid^="studio-pcs-tweedie-"][role="img"]').evaluateAll((els) => els.map((e) => Number((e.getAttribute('aria-label') ?? '').split('λ = ')[1])))
   expect(lams).toHaveLength(3)
@@ -60,7 +61,7 @@ test('studio: after a run with MMPS, the sample PCs and the Tweedie PCs at the s
   await expect(page.getByTestId('studio-pcs-run')).toBeDisabled()
 
   // one sample per method: the drawn side asks for samples ≥ 2; the believed side still computes
-  await page.goto('/?backend=wasm&task=random&missing=0.75&sigmaY=0.05&steps=2&samples=1&methods=mmps:cg:1#/studio')
+  await page.goto('/?backend=wasm&task=random&missing=0.75&sigmaY=0.05&steps=2&samples=1&methods=mmps:gmres:2#/studio')
   await expect(run).toBeEnabled()
   await run.click()
   await expect(page.getByTestId('method-0')).toHaveAttribute('data-status', 'done', { timeout: 300_000 })
@@ -70,6 +71,6 @@ test('studio: after a run with MMPS, the sample PCs and the Tweedie PCs at the s
   await expect(page.getByTestId('studio-pcs-drawn-1')).toHaveCount(0)
   await page.getByTestId('studio-pcs-iters').fill('2')
   await page.getByTestId('studio-pcs-run').click()
-  await expect(page.getByTestId('studio-pcs-tweedie-info')).toContainText('Step 2 (σ_t', { timeout: 240_000 })
+  await expect(page.getByTestId('studio-pcs-tweedie-info')).toContainText(/Step 2 \(σ_t = [\d.e-]+\), conditioned on y \(2 GMRES\): 2 iterations/, { timeout: 240_000 })
   await expect(page.getByTestId('studio-pcs-tweedie-3')).toHaveAttribute('data-drawn', 'true')
 })

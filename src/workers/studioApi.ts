@@ -23,9 +23,9 @@ export interface StudioTweedieRequest {
   k: number
   iters: number
   seed: number
-  /** Condition on y: MMPS's Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t with `cgIters` CG iterations per product; else Σ_t = σ_t²J. */
+  /** Condition on y: MMPS's Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t with `solverIters` iterations of the row's own solver (CG or GMRES) per product; else Σ_t = σ_t²J. */
   condition: boolean
-  cgIters: number
+  solverIters: number
 }
 
 export interface StudioTweedieResult extends PcsResult {
@@ -33,7 +33,9 @@ export interface StudioTweedieResult extends PcsResult {
   /** σ_t of that step. */
   sigma: number
   condition: boolean
-  cgIters: number
+  solverIters: number
+  /** The inner solver (the MMPS row's own). */
+  solver: 'cg' | 'gmres'
 }
 
 export interface StudioApi {

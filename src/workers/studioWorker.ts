@@ -59,12 +59,13 @@ export const studioApi: StudioApi = {
     const got = steps.get(req.runId, req.method, req.step)
     if (typeof got === 'string') throw new Error(got)
     const treq = { onnxUrl: steps.onnxUrl, shape: steps.shape, xt: got.xt, sigma: got.sigma, k: req.k, iters: req.iters, jacobian: 'exact' as const, seed: req.seed }
-    if (!req.condition) return { ...(await tweedieJob(jobId, treq, onProgress)), step: req.step, sigma: got.sigma, condition: false, cgIters: 0 }
+    const solver = config.methods[req.method]?.solver ?? 'cg'
+    if (!req.condition) return { ...(await tweedieJob(jobId, treq, onProgress)), step: req.step, sigma: got.sigma, condition: false, solverIters: 0, solver }
     // the run's own operator (same seed as the run) and σ_y; y itself does not enter the covariance
     const A = buildOperator(config.corruption, steps.shape, problemSeed(config))
     try {
-      const r = await tweedieJob(jobId, treq, onProgress, (base) => conditionedProducts(base, A, got.sigma, config.sigmaY, req.cgIters))
-      return { ...r, step: req.step, sigma: got.sigma, condition: true, cgIters: req.cgIters }
+      const r = await tweedieJob(jobId, treq, onProgress, (base) => conditionedProducts(base, A, got.sigma, config.sigmaY, req.solverIters, solver))
+      return { ...r, step: req.step, sigma: got.sigma, condition: true, solverIters: req.solverIters, solver }
     } finally {
       A.dispose()
     }

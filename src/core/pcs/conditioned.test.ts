@@ -51,6 +51,17 @@ describe('PCs of MMPS\'s Gaussian approximation conditioned on y', () => {
     A.dispose(); xt.dispose()
   })
 
+  it('GMRES as the inner solver gives the same eigenpairs', async () => {
+    const A = new DenseOperator(aRows, m, n)
+    const xt = tf.tensor2d([Array.from(normals(n, mulberry32(9)))])
+    const ex = topEig(post, n, 2)
+    const products = conditionedProducts(jacobianProducts(prior, xt, sigma, 2, 'exact'), A, sigma, sigmaY, m, 'gmres')
+    const r = await posteriorPcs(products, { k: 2, iters: 80, sigma, seed: 2 })
+    products.dispose()
+    r.eigenvalues.forEach((v, i) => expect(Math.abs(v - ex.values[i]!) / ex.values[i]!).toBeLessThan(1e-3))
+    A.dispose(); xt.dispose()
+  })
+
   it('rejects a bad CG iteration count with a clear message', () => {
     const A = new DenseOperator(aRows, m, n)
     const xt = tf.tensor2d([Array.from(normals(n, mulberry32(9)))])

@@ -118,7 +118,7 @@ export function Results() {
       {extras && finished && !cancelled && <CostChart points={points} width={width} />}
       {extras && finished && !cancelled && ranConfig.methods.some((x) => x.name === 'mmps') && (
         <StudioPcsCompare key={runId ?? `restored-${restoredAt}`} runId={restoredAt ? undefined : runId} shape={[c, h, w]} step={scrub ?? lastStep} steps={steps} sigmaY={ranConfig.sigmaY}
-          methods={ranConfig.methods.map((x, i) => ({ index: i, label: labels[i] ?? x.name, mmps: x.name === 'mmps', iters: x.iters, samples: results[i]?.samples }))} />
+          methods={ranConfig.methods.map((x, i) => ({ index: i, label: labels[i] ?? x.name, mmps: x.name === 'mmps', solver: x.solver, iters: x.iters, samples: results[i]?.samples }))} />
       )}
       {list.length > 0 && <MetricTable results={list} samples={ranConfig.samples} />}
       {!running && (list.length > 0 || trajectories.length > 0) && (

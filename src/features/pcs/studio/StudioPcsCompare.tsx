@@ -2,7 +2,7 @@
 // components of one method's S posterior samples (their sample covariance; S ≥ 2). Right, the Tweedie PCs at the
 // scrubber's step k, at the exact float x_t of an MMPS row's first sample that the worker kept for this run:
 // the top eigenvectors of MMPS's Gaussian approximation of x given x_t — conditioned on y
-// (Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t, Σ_t = σ_t²J, a few CG iterations per product) or not (Σ_t alone).
+// (Σ_t − Σ_t Aᵀ(σ_y²I + AΣ_tAᵀ)⁻¹AΣ_t, Σ_t = σ_t²J, a few iterations of MMPS's own CG/GMRES per product) or not (Σ_t alone).
 // A <details>: nothing is computed until it is opened.
 import { useMemo, useState } from 'react'
 import { samplePcs } from '../../../core/pcs/samplePcs'
@@ -15,7 +15,8 @@ export interface CompareMethod {
   index: number
   label: string
   mmps: boolean
-  /** MMPS's own solver iterations (its CG/GMRES k). */
+  /** MMPS's own solver and its iterations (its CG/GMRES k). */
+  solver: 'cg' | 'gmres'
   iters: number
   /** S×C×H×W final samples (absent when the method did not finish). */
   samples?: Float32Array
@@ -56,7 +57,8 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
   const [iters, setIters] = useState(20)
   const [condition, setCondition] = useState(true)
   const mm = methods.find((m) => m.index === mmpsPick)
-  const [cgIters, setCgIters] = useState(Math.max(1, mm?.iters ?? 1))
+  const solver = (mm?.solver ?? 'cg').toUpperCase()
+  const [solverIters, setSolverIters] = useState(Math.max(1, mm?.iters ?? 1))
   const chosen = withSamples.find((m) => m.index === drawnPick)
   const s = chosen?.samples ? Math.floor(chosen.samples.length / n) : 0
   const drawn = useMemo(() => (chosen?.samples && s >= 2 ? samplePcs(chosen.samples, s, n, k) : undefined), [chosen?.samples, s, n, k])
@@ -64,7 +66,7 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
   const res = t.result as StudioTweedieResult | undefined
   const compute = (): void => {
     if (!runId || !mm) return
-    void t.runStudio({ runId, method: mm.index, step, k, iters, seed: 0, condition, cgIters })
+    void t.runStudio({ runId, method: mm.index, step, k, iters, seed: 0, condition, solverIters })
   }
   return (
     <div className="row">
@@ -87,7 +89,7 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
         <h4>What it believed: Tweedie PCs at step {step} of {steps}</h4>
         {mmpsRows.length > 1 && (
           <label>MMPS row{' '}
-            <select value={mmpsPick} onChange={(e) => { const i = Number(e.target.value); setMmpsPick(i); setCgIters(Math.max(1, methods.find((m) => m.index === i)?.iters ?? 1)) }} disabled={t.running} data-testid="studio-pcs-mmps">
+            <select value={mmpsPick} onChange={(e) => { const i = Number(e.target.value); setMmpsPick(i); setSolverIters(Math.max(1, methods.find((m) => m.index === i)?.iters ?? 1)) }} disabled={t.running} data-testid="studio-pcs-mmps">
               {mmpsRows.map((m) => <option key={m.index} value={m.index}>{m.label}</option>)}
             </select>
           </label>
@@ -97,13 +99,13 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
           <label>PCs <input type="number" min={1} max={8} value={k} onChange={(e) => setK(clampInt(Number(e.target.value), 1, 8, 3))} disabled={t.running} data-testid="studio-pcs-k" style={{ width: '4em' }} /></label>
           <label>iterations <input type="number" min={1} max={200} value={iters} onChange={(e) => setIters(clampInt(Number(e.target.value), 1, 200, 20))} disabled={t.running} data-testid="studio-pcs-iters" style={{ width: '5em' }} /></label>
           <label><input type="checkbox" checked={condition} onChange={(e) => setCondition(e.target.checked)} disabled={t.running} data-testid="studio-pcs-condition" /> condition on y</label>
-          {condition && <label>CG iterations <input type="number" min={1} max={50} value={cgIters} onChange={(e) => setCgIters(clampInt(Number(e.target.value), 1, 50, 1))} disabled={t.running} data-testid="studio-pcs-cg" style={{ width: '4em' }} /></label>}
+          {condition && <label>{solver} iterations <input type="number" min={1} max={50} value={solverIters} onChange={(e) => setSolverIters(clampInt(Number(e.target.value), 1, 50, 1))} disabled={t.running} data-testid="studio-pcs-cg" style={{ width: '4em' }} /></label>}
           <button type="button" disabled={t.running || !runId || !mm} onClick={compute} data-testid="studio-pcs-run">Compute</button>
         </div>
         {!runId && <p className="hint" data-testid="studio-pcs-restored">These results were restored from a previous session: the page keeps 8-bit frames only, and the exact x_t lives in the worker for the latest run. Press Run to compute them.</p>}
         <p className="hint">
           {condition
-            ? <>Eigenvectors of Σ_t − Σ_t Aᵀ(σ_y²I + A Σ_t Aᵀ)⁻¹ A Σ_t with Σ_t = σ_t²·∂D/∂x_t (σ_y = {sigmaY}): the covariance of x given x_t and y under MMPS’s Gaussian approximation q(x | x_t) = N(D(x_t), Σ_t) — the Gaussian MMPS’s guidance is built on. The inner solve uses the run’s own operator A and {cgIters} CG iteration{cgIters === 1 ? '' : 's'} per product (MMPS’s own solver count by default; few iterations make it approximate), inside {iters} subspace iterations.</>
+            ? <>Eigenvectors of Σ_t − Σ_t Aᵀ(σ_y²I + A Σ_t Aᵀ)⁻¹ A Σ_t with Σ_t = σ_t²·∂D/∂x_t (σ_y = {sigmaY}): the covariance of x given x_t and y under MMPS’s Gaussian approximation q(x | x_t) = N(D(x_t), Σ_t) — the Gaussian MMPS’s guidance is built on. The inner solve uses the run’s own operator A and {solverIters} {solver} iteration{solverIters === 1 ? '' : 's'} per product (MMPS’s own solver and count by default; few iterations make it approximate), inside {iters} subspace iterations.</>
             : <>Eigenvectors of σ_t²·∂D/∂x_t: the covariance of the prior’s denoising posterior p(x | x_t) (Tweedie, Manor &amp; Michaeli 2024) — before conditioning on y.</>}
           {' '}Its eigenvalues measure what is left unknown once this x_t is known (usually below σ_t²{res ? ` = ${(res.sigma * res.sigma).toPrecision(3)}` : ''}); the PCs on the left measure the spread of the run’s final samples, all given y only, so expect larger λ there.
           {' '}Jacobian products by exact VJPs (Jᵀv, equal to Jv for the ideal denoiser, whose Jacobian is symmetric); D is the unclamped network (MMPS clamps D to [−2, 2], which matters only where D saturates).
@@ -112,7 +114,7 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
         {t.error && <p className="notice" role="alert" data-testid="studio-pcs-error">{t.error}</p>}
         {res && (
           <>
-            <p className="hint" data-testid="studio-pcs-tweedie-info">Step {res.step} (σ_t = {res.sigma.toPrecision(3)}), {res.condition ? `conditioned on y (${res.cgIters} CG)` : 'not conditioned on y'}: {res.iterations} iterations in {res.seconds.toFixed(1)} s on {res.backend}; largest relative residual {Math.max(...res.residuals).toExponential(1)}.</p>
+            <p className="hint" data-testid="studio-pcs-tweedie-info">Step {res.step} (σ_t = {res.sigma.toPrecision(3)}), {res.condition ? `conditioned on y (${res.solverIters} ${res.solver.toUpperCase()})` : 'not conditioned on y'}: {res.iterations} iterations in {res.seconds.toFixed(1)} s on {res.backend}; largest relative residual {Math.max(...res.residuals).toExponential(1)}.</p>
             <PcRow vectors={res.vectors} eigenvalues={res.eigenvalues} shape={shape} prefix="studio-pcs-tweedie" />
           </>
         )}
