@@ -7,6 +7,7 @@ import type { PcJacobian, PcRect, PcsApi, PcsObservationRequest, PcsProgress, Pc
 import { fillNormal, mulberry32 } from '../core/linalg/random'
 import { jacobianProducts, type JacobianProducts } from '../core/pcs/products'
 import { posteriorPcs, rectMask } from '../core/pcs/subspace'
+import { clampedDenoiser } from '../core/pcs/clamped'
 import { marginalMoments } from '../core/pcs/moments'
 import { fitMaxEnt } from '../core/pcs/maxent'
 
@@ -33,6 +34,8 @@ interface JobSpec {
   marginals: boolean
   /** Replaces the products of σ²J by others (e.g. conditioned on y); owns and disposes the base. */
   wrap?: (p: JacobianProducts) => JacobianProducts
+  /** D composed with clamp(·, lo, hi) and its Jacobian, as the studio's methods use it. */
+  clamp?: [number, number]
 }
 
 /** Subspace iteration at x_t (and optionally the four moments + max-ent fit along each PC) as job `jobId`. */
@@ -45,7 +48,8 @@ async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProg
   if (!Number.isInteger(iters) || iters < 1 || iters > 500) throw new Error(`iterations must be an integer from 1 to 500, got ${iters}`)
   if (!(rect.x0 >= 0 && rect.y0 >= 0 && rect.x1 <= w && rect.y1 <= h && rect.x1 > rect.x0 && rect.y1 > rect.y0)) throw new Error(`the patch (${rect.x0},${rect.y0})–(${rect.x1},${rect.y1}) is not inside the ${w}×${h} image`)
   if (c * (rect.x1 - rect.x0) * (rect.y1 - rect.y0) < k) throw new Error(`the patch holds fewer than k = ${k} values; make it larger`)
-  const den = await onnxDenoiser(spec.onnxUrl, spec.shape)
+  const raw = await onnxDenoiser(spec.onnxUrl, spec.shape)
+  const den = spec.clamp ? clampedDenoiser(raw, spec.clamp) : raw
   // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
   tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), sigma); den.denoise(tf.zeros([1, c, h, w]), sigma); if (spec.marginals) den.denoise(tf.zeros([6, c, h, w]), sigma) })
   if (spec.jacobian === 'exact') {
@@ -94,11 +98,11 @@ async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProg
   })
 }
 
-/** Tweedie PCs at a given x_t over the whole image, optionally with wrapped products (the studio's conditioned ones). */
-export async function tweedieJob(jobId: string, req: TweediePcsRequest, onProgress: (p: PcsProgress) => void, wrap?: JobSpec['wrap']): Promise<PcsResult> {
+/** Tweedie PCs at a given x_t over the whole image, optionally with a clamped D and wrapped products (the studio's conditioned ones). */
+export async function tweedieJob(jobId: string, req: TweediePcsRequest, onProgress: (p: PcsProgress) => void, opts: Pick<JobSpec, 'wrap' | 'clamp'> = {}): Promise<PcsResult> {
   await backendReady
   const [, h, w] = req.shape
-  return pcsJob(jobId, { ...req, rect: { x0: 0, y0: 0, x1: w, y1: h }, marginals: false, wrap }, req.xt, onProgress)
+  return pcsJob(jobId, { ...req, rect: { x0: 0, y0: 0, x1: w, y1: h }, marginals: false, ...opts }, req.xt, onProgress)
 }
 
 export const pcsApi: PcsApi = {

@@ -60,11 +60,13 @@ export const studioApi: StudioApi = {
     if (typeof got === 'string') throw new Error(got)
     const treq = { onnxUrl: steps.onnxUrl, shape: steps.shape, xt: got.xt, sigma: got.sigma, k: req.k, iters: req.iters, jacobian: 'exact' as const, seed: req.seed }
     const solver = config.methods[req.method]?.solver ?? 'cg'
-    if (!req.condition) return { ...(await tweedieJob(jobId, treq, onProgress)), step: req.step, sigma: got.sigma, condition: false, solverIters: 0, solver }
+    // the studio's methods use clamp(D, −2, 2) and its Jacobian (run.ts); so do these PCs
+    const clamp: [number, number] = [-2, 2]
+    if (!req.condition) return { ...(await tweedieJob(jobId, treq, onProgress, { clamp })), step: req.step, sigma: got.sigma, condition: false, solverIters: 0, solver }
     // the run's own operator (same seed as the run) and σ_y; y itself does not enter the covariance
     const A = buildOperator(config.corruption, steps.shape, problemSeed(config))
     try {
-      const r = await tweedieJob(jobId, treq, onProgress, (base) => conditionedProducts(base, A, got.sigma, config.sigmaY, req.solverIters, solver))
+      const r = await tweedieJob(jobId, treq, onProgress, { clamp, wrap: (base) => conditionedProducts(base, A, got.sigma, config.sigmaY, req.solverIters, solver) })
       return { ...r, step: req.step, sigma: got.sigma, condition: true, solverIters: req.solverIters, solver }
     } finally {
       A.dispose()
