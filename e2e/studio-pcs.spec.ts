@@ -49,8 +49,15 @@ test('studio: after a run with MMPS, the sample PCs and the Tweedie PCs at the s
   const prior = await page.getByTestId('studio-pcs-tweedie-1').evaluate((e) => Number((e.getAttribute('aria-label') ?? '').split('λ = ')[1]))
   expect(prior).toBeGreaterThan(lams[0]!)
   console.log(`λ₁ conditioned ${lams[0]}, unconditioned ${prior}; ${await page.getByTestId('studio-pcs-tweedie-info').textContent()}`)
+  // the scrubber moves on: the shown PCs say which step they belong to
+  await page.getByTestId('studio-scrub').fill('3')
+  await expect(page.getByTestId('studio-pcs-stale')).toHaveText('These are for step 2; press Compute for step 3.')
   await expectResponsive(page)
   expect(await seriousAxe(page), 'axe with the PCs open').toEqual([])
+  // a phone: the open disclosure does not scroll the page sideways
+  await page.setViewportSize({ width: 390, height: 844 })
+  expect(await page.evaluate(() => { const m = document.querySelector('main')!; return m.scrollWidth - m.clientWidth })).toBeLessThanOrEqual(0)
+  await page.setViewportSize({ width: 1280, height: 720 })
 
   // a reload restores the results but not the worker's exact x_t: the disclosure says so and offers no Compute
   await page.reload()

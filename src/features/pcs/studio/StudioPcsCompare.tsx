@@ -99,7 +99,7 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
           <label>PCs <input type="number" min={1} max={8} value={k} onChange={(e) => setK(clampInt(Number(e.target.value), 1, 8, 3))} disabled={t.running} data-testid="studio-pcs-k" style={{ width: '4em' }} /></label>
           <label>iterations <input type="number" min={1} max={200} value={iters} onChange={(e) => setIters(clampInt(Number(e.target.value), 1, 200, 20))} disabled={t.running} data-testid="studio-pcs-iters" style={{ width: '5em' }} /></label>
           <label><input type="checkbox" checked={condition} onChange={(e) => setCondition(e.target.checked)} disabled={t.running} data-testid="studio-pcs-condition" /> condition on y</label>
-          {condition && <label>{solver} iterations <input type="number" min={1} max={50} value={solverIters} onChange={(e) => setSolverIters(clampInt(Number(e.target.value), 1, 50, 1))} disabled={t.running} data-testid="studio-pcs-cg" style={{ width: '4em' }} /></label>}
+          {condition && <label>{solver} iterations <input type="number" min={1} max={50} value={solverIters} onChange={(e) => setSolverIters(clampInt(Number(e.target.value), 1, 50, 1))} disabled={t.running} data-testid="studio-pcs-solver-iters" style={{ width: '4em' }} /></label>}
           <button type="button" disabled={t.running || !runId || !mm} onClick={compute} data-testid="studio-pcs-run">Compute</button>
         </div>
         {!runId && <p className="hint" data-testid="studio-pcs-restored">These results were restored from a previous session: the page keeps 8-bit frames only, and the exact x_t lives in the worker for the latest run. Press Run to compute them.</p>}
@@ -115,6 +115,7 @@ function Body({ runId, shape, methods, step, steps, sigmaY }: Props) {
         {res && (
           <>
             <p className="hint" data-testid="studio-pcs-tweedie-info">Step {res.step} (σ_t = {res.sigma.toPrecision(3)}), {res.condition ? `conditioned on y (${res.solverIters} ${res.solver.toUpperCase()})` : 'not conditioned on y'}: {res.iterations} iterations in {res.seconds.toFixed(1)} s on {res.backend}; largest relative residual {Math.max(...res.residuals).toExponential(1)}.</p>
+            {res.step !== step && <p className="hint" data-testid="studio-pcs-stale">These are for step {res.step}; press Compute for step {step}.</p>}
             <PcRow vectors={res.vectors} eigenvalues={res.eigenvalues} shape={shape} prefix="studio-pcs-tweedie" />
           </>
         )}
