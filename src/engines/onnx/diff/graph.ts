@@ -11,6 +11,7 @@ import { lookupOp } from './ops'
 import { unsupportedFeature } from './ops/features'
 import { hostToTensor } from './ops/shape'
 import type { Arg, OpCtx } from './ops/types'
+import { isLaid, type Perm, toLogical } from './layout'
 
 export interface UnsupportedOp {
   readonly op: string
@@ -51,6 +52,21 @@ interface Plan {
   readonly consts: Map<string, FoldedConst>
   readonly derived: Map<string, tf.Tensor>
   readonly steps: NodeIR[]
+  /** Last step using each value (set once planning is done). */
+  lastUse: Map<string, number> | null
+}
+
+/** A runtime value: the stored tensor, its layout (null = logical), and its logical form once made. */
+interface Stored {
+  readonly t: tf.Tensor
+  readonly perm: Perm | null
+  logical: tf.Tensor | null
+}
+
+function lastUses(steps: readonly NodeIR[]): Map<string, number> {
+  const lastUse = new Map<string, number>()
+  steps.forEach((n, i) => n.inputs.forEach((name) => { if (name) lastUse.set(name, i) }))
+  return lastUse
 }
 
 export interface PlanInfo {
@@ -120,22 +136,25 @@ export class OnnxGraph {
     let plan = this.plans.get(key)
     const planning = !plan
     if (!plan) {
-      plan = { consts: new Map(), derived: new Map(), steps: [] }
+      plan = { consts: new Map(), derived: new Map(), steps: [], lastUse: null }
       this.evictPlans()
       this.plans.set(key, plan)
     }
     const p = plan
     const steps = planning ? this.model.nodes : p.steps
     // last use of every runtime value, to dispose intermediates early
-    const lastUse = new Map<string, number>()
-    steps.forEach((n, i) => n.inputs.forEach((name) => { if (name) lastUse.set(name, i) }))
+    const lastUse = planning || !p.lastUse ? lastUses(steps) : p.lastUse
     const keepNames = new Set(wanted)
-    const values = new Map<string, tf.Tensor>()
+    const values = new Map<string, Stored>()
     const feedSet = new Set<tf.Tensor>()
     for (const i of this.model.inputs) {
       const t = feeds[i.name] as tf.Tensor
-      values.set(i.name, t)
+      values.set(i.name, { t, perm: null, logical: null })
       feedSet.add(t)
+    }
+    const release = (st: Stored): void => {
+      if (!feedSet.has(st.t)) st.t.dispose()
+      if (st.logical && !feedSet.has(st.logical)) st.logical.dispose()
     }
     try {
       for (let si = 0; si < steps.length; si++) {
@@ -146,16 +165,30 @@ export class OnnxGraph {
         const ctx = this.ctx(node, args, p)
         const isConst = planning && (SHAPE_ONLY.has(node.opType) || args.every((a) => a === null || a.isConst))
         let outs: tf.Tensor[]
+        let perms: (Perm | null)[] = []
         try {
           outs = tf.tidy(() => {
             const r = fn(ctx)
-            return Array.isArray(r) ? r : [r]
+            const list = Array.isArray(r) ? r : [r]
+            // folded constants are stored in logical layout
+            perms = list.map((v) => (isLaid(v) && !isConst ? v.perm : null))
+            return list.map((v) => (isLaid(v) ? (isConst ? toLogical(v.tensor, v.perm) : v.tensor) : v))
           })
         } catch (err) {
           throw new OnnxGraphError(`node ${node.name} (${node.opType}): ${err instanceof Error ? err.message : String(err)}`)
         }
-        // an op may hand back one of its inputs (runtime value, or a cached constant): never alias it
-        const argTensors = new Set(args.map((a) => (a ? a.tensor() : null)))
+        // an op may hand back one of its inputs (runtime value, its logical form, or a cached constant): never alias it
+        const argTensors = new Set<tf.Tensor>()
+        for (const name of node.inputs) {
+          if (!name) continue
+          const st = values.get(name)
+          if (st) {
+            argTensors.add(st.t)
+            if (st.logical) argTensors.add(st.logical)
+          }
+          const c = p.consts.get(name)?.tensor ?? this.initTensors.get(name)
+          if (c) argTensors.add(c)
+        }
         node.outputs.forEach((name, j) => {
           let t = outs[j]
           if (!name || !t) {
@@ -166,7 +199,7 @@ export class OnnxGraph {
           if (isConst) {
             p.consts.set(name, { tensor: tf.keep(t), host: null })
           } else {
-            values.set(name, t)
+            values.set(name, { t, perm: perms[j] ?? null, logical: null })
           }
         })
         for (let j = node.outputs.length; j < outs.length; j++) outs[j]?.dispose()
@@ -174,18 +207,29 @@ export class OnnxGraph {
         // dispose intermediates whose last use was this node
         for (const name of node.inputs) {
           if (!name || lastUse.get(name) !== si || keepNames.has(name)) continue
-          const t = values.get(name)
-          if (t && !feedSet.has(t)) {
-            t.dispose()
+          const st = values.get(name)
+          if (st) {
+            release(st)
             values.delete(name)
           }
         }
       }
+      if (planning) p.lastUse = lastUses(p.steps)
       return wanted.map((name) => {
-        const t = values.get(name)
-        if (t) {
-          values.delete(name)
-          return feedSet.has(t) ? tf.clone(t) : t
+        const st = values.get(name)
+        if (st) {
+          if (!st.perm) {
+            values.delete(name)
+            if (st.logical && st.logical !== st.t) st.logical.dispose()
+            return feedSet.has(st.t) ? tf.clone(st.t) : st.t
+          }
+          if (st.logical) {
+            const out = st.logical
+            st.logical = null
+            return out
+          }
+          const perm = st.perm
+          return tf.tidy(() => toLogical(st.t, perm))
         }
         const folded = p.consts.get(name)
         if (folded) return tf.clone(folded.tensor)
@@ -200,7 +244,7 @@ export class OnnxGraph {
       }
       throw err
     } finally {
-      for (const t of values.values()) if (!feedSet.has(t)) t.dispose()
+      for (const st of values.values()) release(st)
     }
   }
 
@@ -213,11 +257,24 @@ export class OnnxGraph {
     return t
   }
 
-  private arg(name: string, values: Map<string, tf.Tensor>, p: Plan): Arg {
+  private arg(name: string, values: Map<string, Stored>, p: Plan): Arg {
     const dt = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
-    const t = values.get(name)
-    if (t) {
-      return { name, shape: t.shape, dtype: dt(t), isConst: false, host: null, tensor: () => t, values: () => Array.from(t.dataSync() as ArrayLike<number>) }
+    const st = values.get(name)
+    if (st) {
+      const perm = st.perm
+      // the logical form of a permuted value is made once (kept until the value is released)
+      const logical = (): tf.Tensor => {
+        if (!perm) return st.t
+        if (!st.logical) st.logical = tf.keep(toLogical(st.t, perm))
+        return st.logical
+      }
+      const shape = perm ? perm.map((_, k) => st.t.shape[perm.indexOf(k)] as number) : st.t.shape
+      return {
+        name, shape, dtype: dt(st.t), isConst: false, host: null, layout: perm,
+        tensor: logical,
+        physical: () => st.t,
+        values: () => Array.from(logical().dataSync() as ArrayLike<number>),
+      }
     }
     const folded = p.consts.get(name)
     if (folded) {
@@ -228,13 +285,15 @@ export class OnnxGraph {
       return {
         name, shape: folded.tensor.shape, dtype: dt(folded.tensor), isConst: true,
         get host() { return host() },
+        layout: null,
         tensor: () => folded.tensor,
+        physical: () => folded.tensor,
         values: () => Array.from(host().data),
       }
     }
     const h = this.model.initializers.get(name)
     if (!h) throw new OnnxGraphError(`value ${name} is used before it is produced (graph not topologically sorted?)`)
-    return { name, shape: h.shape, dtype: h.dtype, isConst: true, host: h, tensor: () => this.initTensor(name, h), values: () => Array.from(h.data) }
+    return { name, shape: h.shape, dtype: h.dtype, isConst: true, host: h, layout: null, tensor: () => this.initTensor(name, h), physical: () => this.initTensor(name, h), values: () => Array.from(h.data) }
   }
 
   /** Keep at most 8 input-shape plans (each holds folded constants and derived weights). */
