@@ -1,0 +1,154 @@
+// `npm run bench:engine`: one run, one table. For both shipped U-Nets (models/cifar10-unet, models/mri-unet) at
+// batch 1 and 4: the median forward and VJP of the tfjs ONNX executor per backend — Node: wasm, cpu; the browser
+// (headless Debian Chromium via Playwright on the production build, bench-engine.html): webgpu, webgl, wasm —
+// each as a ratio to onnxruntime-node's forward (CPU EP, one intra-op thread) on the same machine and batch;
+// plus the manifold MLP's training step. Options: --skip-browser, --skip-node, --browser-backends=webgpu,webgl,wasm,
+// --no-build (reuse dist/), --json=path (also write the rows as JSON).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import * as ort from 'onnxruntime-node'
+import { benchEngine, type BenchModel, type EngineTimings, median, type Reps } from '../src/bench/engineBench'
+import type { EngineBenchReply } from '../src/bench/engineBench.worker'
+import type { RunEngineBench } from '../src/bench/enginePage'
+
+const ROOT = join(import.meta.dirname, '..')
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]))
+const BATCHES = [1, 4]
+const MODELS = ['cifar10-unet', 'mri-unet']
+
+function loadModels(): BenchModel[] {
+  return MODELS.map((id) => {
+    const card = JSON.parse(readFileSync(join(ROOT, 'models', id, 'card.json'), 'utf8')) as { input: { channels: number; height: number; width: number } }
+    return { id, bytes: new Uint8Array(readFileSync(join(ROOT, 'models', id, 'denoiser.onnx'))), sampleShape: [card.input.channels, card.input.height, card.input.width] }
+  })
+}
+
+/** onnxruntime-node forward, median ms (1 intra-op thread: on this shared 2-core VM two threads are slower). */
+async function ortForward(m: BenchModel, batch: number): Promise<number> {
+  const s = await ort.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 })
+  const shape = [batch, ...m.sampleShape]
+  const n = shape.reduce((a, b) => a * b, 1)
+  const feeds = {
+    x: new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i)), shape),
+    sigma: new ort.Tensor('float32', new Float32Array(batch).fill(1), [batch]),
+  }
+  for (let i = 0; i < 5; i++) await s.run(feeds)
+  const ts: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now()
+    await s.run(feeds)
+    ts.push(performance.now() - t0)
+  }
+  await s.release()
+  return median(ts)
+}
+
+const NODE_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, cpu: { warmup: 1, reps: 2 } }
+const BROWSER_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, webgl: { warmup: 1, reps: 3 }, webgpu: { warmup: 1, reps: 2 } }
+const MLP_STEPS: Record<string, number> = { wasm: 20, cpu: 3, webgl: 5, webgpu: 2 }
+
+async function nodeBackend(backend: string, models: BenchModel[]): Promise<EngineTimings> {
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs ${backend} failed to initialise in Node`)
+  await tf.ready()
+  return benchEngine(models, BATCHES, NODE_REPS[backend] as Reps, MLP_STEPS[backend] ?? 3, (s) => process.stderr.write(`node ${s}\n`))
+}
+
+async function waitFor(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new Error(`${url} did not come up in ${ms / 1000} s`)
+}
+
+async function browserBackends(backends: string[]): Promise<{ rows: EngineTimings[]; errors: string[]; browser: string }> {
+  const port = Number(process.env.PREVIEW_PORT ?? 4173)
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
+  if (!args.has('no-build') || !existsSync(join(ROOT, 'dist', 'bench-engine.html'))) {
+    process.stderr.write('building the app (vite build)…\n')
+    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  }
+  const server: ChildProcess = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore' })
+  const { chromium } = await import('@playwright/test')
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--disable-quic'] })
+  const rows: EngineTimings[] = []
+  const errors: string[] = []
+  try {
+    const base = `http://127.0.0.1:${port}`
+    await waitFor(`${base}/bench-engine.html`, 60_000)
+    for (const backend of backends) {
+      const page = await browser.newPage()
+      page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`[browser ${backend}] ${m.text()}\n`) })
+      await page.goto(`${base}/bench-engine.html`)
+      await page.waitForFunction(() => document.body.dataset.ready === 'true')
+      const reply = await page.evaluate(
+        async (o) => (window as unknown as { runEngineBench: RunEngineBench }).runEngineBench(o),
+        { backend, batches: BATCHES, reps: BROWSER_REPS[backend] ?? { warmup: 1, reps: 2 }, mlpSteps: MLP_STEPS[backend] ?? 2 },
+      ) as EngineBenchReply
+      for (const l of reply.log) process.stderr.write(`browser ${l}\n`)
+      if (reply.ok) rows.push({ ...reply.result, backend: `browser ${reply.result.backend}` })
+      else errors.push(`browser ${backend}: ${reply.error.split('\n')[0] ?? ''}`)
+      await page.close()
+    }
+    return { rows, errors, browser: browser.version() }
+  } finally {
+    await browser.close()
+    server.kill()
+  }
+}
+
+const f = (v: number): string => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0))
+
+async function main(): Promise<void> {
+  const models = loadModels()
+  const ortMs = new Map<string, number>()
+  for (const m of models) for (const b of BATCHES) ortMs.set(`${m.id}/${b}`, await ortForward(m, b))
+  const rows: EngineTimings[] = []
+  const errors: string[] = []
+  if (!args.has('skip-node')) {
+    for (const b of ['wasm', 'cpu']) rows.push({ ...(await nodeBackend(b, models)), backend: `node ${b}` })
+  }
+  let browserVersion = ''
+  if (!args.has('skip-browser')) {
+    const r = await browserBackends((args.get('browser-backends') ?? 'webgpu,webgl,wasm').split(','))
+    rows.push(...r.rows)
+    errors.push(...r.errors)
+    browserVersion = r.browser
+  }
+  const date = new Date().toISOString()
+  console.log(`# bench:engine — ${date}`)
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${browserVersion ? `, Chromium ${browserVersion} (headless)` : ''}; reference: onnxruntime-node ${ort.env.versions.common} CPU EP, 1 intra-op thread.\n`)
+  console.log('| model | batch | ORT-node fwd ms |' + rows.map((r) => ` ${r.backend}${r.threads !== null ? ` (${r.threads} thr)` : ''} fwd ms (×ORT) / VJP ms (×ORT, VJP/fwd) |`).join(''))
+  console.log('|---|---|---|' + rows.map(() => '---|').join(''))
+  for (const m of models) {
+    for (const b of BATCHES) {
+      const o = ortMs.get(`${m.id}/${b}`) as number
+      const cells = rows.map((r) => {
+        const t = r.models.find((x) => x.model === m.id && x.batch === b)
+        return t ? ` ${f(t.forwardMs)} (${(t.forwardMs / o).toFixed(1)}×) / ${f(t.vjpMs)} (${(t.vjpMs / o).toFixed(1)}×, ${(t.vjpMs / t.forwardMs).toFixed(2)}) |` : ' — |'
+      })
+      console.log(`| ${m.id} | ${b} | ${f(o)} |${cells.join('')}`)
+    }
+  }
+  console.log(`| manifold MLP train step (hidden 256, batch 256) | 256 | n/a (ORT cannot train) |${rows.map((r) => ` ${r.mlpStepMs === null ? '—' : `${f(r.mlpStepMs)} ms`} |`).join('')}`)
+  for (const e of errors) console.log(`\nfailed: ${e}`)
+  const json = args.get('json')
+  if (json) {
+    mkdirSync(dirname(json), { recursive: true })
+    writeFileSync(json, JSON.stringify({ date, ort: Object.fromEntries(ortMs), rows, errors }, null, 1))
+  }
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})
