@@ -54,6 +54,8 @@ interface Plan {
   readonly steps: NodeIR[]
   /** Last step using each value (set once planning is done). */
   lastUse: Map<string, number> | null
+  /** Arg views of the folded constants. */
+  readonly args: Map<string, Arg>
 }
 
 /** A runtime value: the stored tensor, its layout (null = logical), and its logical form once made. */
@@ -84,11 +86,151 @@ function toHost(t: tf.Tensor): HostTensor {
   return { dtype, shape: [...t.shape], data }
 }
 
+const dtypeOf = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
+
+/** A value computed in this run (classes, not closures: one of these per node input per run). */
+class RuntimeArg implements Arg {
+  readonly isConst = false
+  readonly host = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  readonly layout: Perm | null
+  constructor(readonly name: string, private readonly st: Stored) {
+    const perm = st.perm
+    this.layout = perm
+    this.shape = perm ? perm.map((_, k) => st.t.shape[perm.indexOf(k)] as number) : st.t.shape
+    this.dtype = dtypeOf(st.t)
+  }
+
+  /** The logical form of a permuted value is made once (kept until the value is released). */
+  tensor(): tf.Tensor {
+    const st = this.st
+    if (!st.perm) return st.t
+    if (!st.logical) st.logical = tf.keep(toLogical(st.t, st.perm))
+    return st.logical
+  }
+
+  physical(): tf.Tensor {
+    return this.st.t
+  }
+
+  values(): number[] {
+    return Array.from(this.tensor().dataSync() as ArrayLike<number>)
+  }
+}
+
+class FoldedArg implements Arg {
+  readonly isConst = true
+  readonly layout = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  constructor(readonly name: string, private readonly folded: FoldedConst) {
+    this.shape = folded.tensor.shape
+    this.dtype = dtypeOf(folded.tensor)
+  }
+
+  get host(): HostTensor {
+    if (!this.folded.host) this.folded.host = toHost(this.folded.tensor)
+    return this.folded.host
+  }
+
+  tensor(): tf.Tensor {
+    return this.folded.tensor
+  }
+
+  physical(): tf.Tensor {
+    return this.folded.tensor
+  }
+
+  values(): number[] {
+    return Array.from(this.host.data)
+  }
+}
+
+class InitArg implements Arg {
+  readonly isConst = true
+  readonly layout = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  constructor(readonly name: string, readonly host: HostTensor, private readonly make: () => tf.Tensor) {
+    this.shape = host.shape
+    this.dtype = host.dtype
+  }
+
+  tensor(): tf.Tensor {
+    return this.make()
+  }
+
+  physical(): tf.Tensor {
+    return this.make()
+  }
+
+  values(): number[] {
+    return Array.from(this.host.data)
+  }
+}
+
+class NodeCtx implements OpCtx {
+  readonly numInputs: number
+  readonly numOutputs: number
+  constructor(readonly node: NodeIR, private readonly args: (Arg | null)[], readonly opset: number, private readonly cacheFor: (a: Arg) => Map<string, tf.Tensor>) {
+    this.numInputs = args.length
+    this.numOutputs = node.outputs.filter((o) => o !== '').length
+  }
+
+  input(i: number): Arg {
+    const a = this.args[i]
+    if (!a) throw new OnnxGraphError(`missing required input ${i}`)
+    return a
+  }
+
+  optional(i: number): Arg | null {
+    return this.args[i] ?? null
+  }
+
+  attr(n: string): AttrValue | undefined {
+    return this.node.attrs.get(n)
+  }
+
+  int(n: string, def: number): number {
+    const v = this.attr(n)
+    return typeof v === 'number' ? Math.trunc(v) : def
+  }
+
+  ints(n: string, def: readonly number[] | null): number[] | null {
+    const v = this.attr(n)
+    return Array.isArray(v) ? v.map(Number) : def ? [...def] : null
+  }
+
+  float(n: string, def: number): number {
+    const v = this.attr(n)
+    return typeof v === 'number' ? v : def
+  }
+
+  string(n: string, def: string): string {
+    const v = this.attr(n)
+    return typeof v === 'string' ? v : def
+  }
+
+  derived(a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+    if (!a.isConst) return make(a.tensor())
+    const cache = this.cacheFor(a)
+    const k = `${a.name}|${key}`
+    let t = cache.get(k)
+    if (!t) {
+      t = tf.keep(tf.tidy(() => make(a.tensor())))
+      cache.set(k, t)
+    }
+    return t
+  }
+}
+
 export class OnnxGraph {
   readonly model: ModelIR
   readonly unsupported: readonly UnsupportedOp[]
   private readonly initTensors = new Map<string, tf.Tensor>()
   private readonly initDerived = new Map<string, tf.Tensor>()
+  private readonly initArgs = new Map<string, Arg>()
   private readonly plans = new Map<string, Plan>()
   private disposed = false
 
@@ -136,7 +278,7 @@ export class OnnxGraph {
     let plan = this.plans.get(key)
     const planning = !plan
     if (!plan) {
-      plan = { consts: new Map(), derived: new Map(), steps: [], lastUse: null }
+      plan = { consts: new Map(), derived: new Map(), steps: [], lastUse: null, args: new Map() }
       this.evictPlans()
       this.plans.set(key, plan)
     }
@@ -258,42 +400,22 @@ export class OnnxGraph {
   }
 
   private arg(name: string, values: Map<string, Stored>, p: Plan): Arg {
-    const dt = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
     const st = values.get(name)
-    if (st) {
-      const perm = st.perm
-      // the logical form of a permuted value is made once (kept until the value is released)
-      const logical = (): tf.Tensor => {
-        if (!perm) return st.t
-        if (!st.logical) st.logical = tf.keep(toLogical(st.t, perm))
-        return st.logical
-      }
-      const shape = perm ? perm.map((_, k) => st.t.shape[perm.indexOf(k)] as number) : st.t.shape
-      return {
-        name, shape, dtype: dt(st.t), isConst: false, host: null, layout: perm,
-        tensor: logical,
-        physical: () => st.t,
-        values: () => Array.from(logical().dataSync() as ArrayLike<number>),
-      }
-    }
+    if (st) return new RuntimeArg(name, st)
+    // constant args are made once per plan (folded) or per graph (initializers)
+    const cached = p.args.get(name) ?? this.initArgs.get(name)
+    if (cached) return cached
     const folded = p.consts.get(name)
     if (folded) {
-      const host = (): HostTensor => {
-        if (!folded.host) folded.host = toHost(folded.tensor)
-        return folded.host
-      }
-      return {
-        name, shape: folded.tensor.shape, dtype: dt(folded.tensor), isConst: true,
-        get host() { return host() },
-        layout: null,
-        tensor: () => folded.tensor,
-        physical: () => folded.tensor,
-        values: () => Array.from(host().data),
-      }
+      const a = new FoldedArg(name, folded)
+      p.args.set(name, a)
+      return a
     }
     const h = this.model.initializers.get(name)
     if (!h) throw new OnnxGraphError(`value ${name} is used before it is produced (graph not topologically sorted?)`)
-    return { name, shape: h.shape, dtype: h.dtype, isConst: true, host: h, layout: null, tensor: () => this.initTensor(name, h), physical: () => this.initTensor(name, h), values: () => Array.from(h.data) }
+    const a = new InitArg(name, h, () => this.initTensor(name, h))
+    this.initArgs.set(name, a)
+    return a
   }
 
   /** Keep at most 8 input-shape plans (each holds folded constants and derived weights). */
@@ -308,39 +430,11 @@ export class OnnxGraph {
   private disposePlan(p: Plan): void {
     for (const c of p.consts.values()) c.tensor.dispose()
     for (const t of p.derived.values()) t.dispose()
+    p.args.clear()
   }
 
   private ctx(node: NodeIR, args: (Arg | null)[], p: Plan): OpCtx {
-    const attr = (n: string): AttrValue | undefined => node.attrs.get(n)
-    const derived = (a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor => {
-      if (!a.isConst) return make(a.tensor())
-      const cache = this.model.initializers.has(a.name) ? this.initDerived : p.derived
-      const k = `${a.name}|${key}`
-      let t = cache.get(k)
-      if (!t) {
-        t = tf.keep(tf.tidy(() => make(a.tensor())))
-        cache.set(k, t)
-      }
-      return t
-    }
-    return {
-      node,
-      opset: this.model.opset,
-      numInputs: args.length,
-      numOutputs: node.outputs.filter((o) => o !== '').length,
-      input: (i) => {
-        const a = args[i]
-        if (!a) throw new OnnxGraphError(`missing required input ${i}`)
-        return a
-      },
-      optional: (i) => args[i] ?? null,
-      attr,
-      int: (n, def) => { const v = attr(n); return typeof v === 'number' ? Math.trunc(v) : def },
-      ints: (n, def) => { const v = attr(n); return Array.isArray(v) ? v.map(Number) : def ? [...def] : null },
-      float: (n, def) => { const v = attr(n); return typeof v === 'number' ? v : def },
-      string: (n, def) => { const v = attr(n); return typeof v === 'string' ? v : def },
-      derived,
-    }
+    return new NodeCtx(node, args, this.model.opset, (a) => (this.model.initializers.has(a.name) ? this.initDerived : p.derived))
   }
 
   dispose(): void {
@@ -350,6 +444,7 @@ export class OnnxGraph {
     for (const p of this.plans.values()) this.disposePlan(p)
     this.initTensors.clear()
     this.initDerived.clear()
+    this.initArgs.clear()
     this.plans.clear()
   }
 }
