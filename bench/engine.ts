@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import * as ort from 'onnxruntime-node'
 import { benchEngine, type BenchModel, type EngineTimings, median, type Reps } from '../src/bench/engineBench'
+import { createOnnxDenoiser } from '../src/engines/onnx/diff'
 import type { EngineBenchReply } from '../src/bench/engineBench.worker'
 import type { RunEngineBench } from '../src/bench/enginePage'
 
@@ -47,7 +48,7 @@ async function ortForward(m: BenchModel, batch: number): Promise<number> {
   return median(ts)
 }
 
-const NODE_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, cpu: { warmup: 1, reps: 2 } }
+const NODE_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, cpu: { warmup: 1, reps: 1 } }
 const BROWSER_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, webgl: { warmup: 1, reps: 3 }, webgpu: { warmup: 1, reps: 2 } }
 const MLP_STEPS: Record<string, number> = { wasm: 20, cpu: 3, webgl: 5, webgpu: 2 }
 
@@ -106,16 +107,51 @@ async function browserBackends(backends: string[]): Promise<{ rows: EngineTiming
   }
 }
 
+/**
+ * The floor under the executor on tfjs-wasm: the model's convolutions alone (shapes read from a profiled forward,
+ * run back to back as bare fused conv kernels on random data), median ms. No executor, no other op.
+ */
+async function convFloor(m: BenchModel, batch: number): Promise<number> {
+  const d = createOnnxDenoiser(m.bytes, { sampleShape: m.sampleShape })
+  const x = tf.randomNormal([batch, ...m.sampleShape])
+  d.denoise(x, 1).dispose()
+  const prof = await tf.profile(() => { d.denoise(x, 1).dispose() })
+  x.dispose()
+  d.dispose()
+  const convs = prof.kernels.filter((k) => k.name === 'FusedConv2D' || k.name === 'Conv2D').map((k) => {
+    const [xs, ws] = k.inputShapes as [[number, number, number, number], [number, number, number, number]]
+    const out = k.outputShapes[0] as number[]
+    const stride = Math.max(1, Math.round((xs[1] as number) / (out[1] as number)))
+    return { x: tf.randomNormal([...xs]) as tf.Tensor4D, w: tf.randomNormal([...ws]) as tf.Tensor4D, b: tf.zeros([ws[3] as number]) as tf.Tensor1D, stride }
+  })
+  const run = (): void => {
+    for (const c of convs) tf.fused.conv2d({ x: c.x, filter: c.w, bias: c.b, strides: c.stride, pad: 'same' }).dispose()
+  }
+  for (let i = 0; i < 3; i++) run()
+  const ts: number[] = []
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now()
+    run()
+    ts.push(performance.now() - t0)
+  }
+  for (const c of convs) tf.dispose([c.x, c.w, c.b])
+  return median(ts)
+}
+
 const f = (v: number): string => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0))
 
 async function main(): Promise<void> {
   const models = loadModels()
-  const ortMs = new Map<string, number>()
-  for (const m of models) for (const b of BATCHES) ortMs.set(`${m.id}/${b}`, await ortForward(m, b))
+  // ORT is timed before and after the tfjs runs (the CPU is shared: the mean of both is the reference)
+  const ortStart = new Map<string, number>()
+  for (const m of models) for (const b of BATCHES) ortStart.set(`${m.id}/${b}`, await ortForward(m, b))
   const rows: EngineTimings[] = []
   const errors: string[] = []
+  const floor = new Map<string, number>()
   if (!args.has('skip-node')) {
     for (const b of ['wasm', 'cpu']) rows.push({ ...(await nodeBackend(b, models)), backend: `node ${b}` })
+    await tf.setBackend('wasm')
+    for (const m of models) for (const b of BATCHES) floor.set(`${m.id}/${b}`, await convFloor(m, b))
   }
   let browserVersion = ''
   if (!args.has('skip-browser')) {
@@ -124,10 +160,19 @@ async function main(): Promise<void> {
     errors.push(...r.errors)
     browserVersion = r.browser
   }
+  const ortMs = new Map<string, number>()
+  const ortEnd = new Map<string, number>()
+  for (const m of models) {
+    for (const b of BATCHES) {
+      const k = `${m.id}/${b}`
+      ortEnd.set(k, await ortForward(m, b))
+      ortMs.set(k, ((ortStart.get(k) as number) + (ortEnd.get(k) as number)) / 2)
+    }
+  }
   const date = new Date().toISOString()
   console.log(`# bench:engine — ${date}`)
-  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${browserVersion ? `, Chromium ${browserVersion} (headless)` : ''}; reference: onnxruntime-node ${ort.env.versions.common} CPU EP, 1 intra-op thread.\n`)
-  console.log('| model | batch | ORT-node fwd ms |' + rows.map((r) => ` ${r.backend}${r.threads !== null ? ` (${r.threads} thr)` : ''} fwd ms (×ORT) / VJP ms (×ORT, VJP/fwd) |`).join(''))
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${browserVersion ? `, Chromium ${browserVersion} (headless)` : ''}; reference: onnxruntime-node ${ort.env.versions.common} CPU EP, 1 intra-op thread, timed before and after the tfjs runs (the mean is used).\n`)
+  console.log('| model | batch | ORT-node fwd ms (before / after) |' + rows.map((r) => ` ${r.backend}${r.threads !== null ? ` (${r.threads} thr)` : ''} fwd ms (×ORT) / VJP ms (×ORT, VJP/fwd) |`).join(''))
   console.log('|---|---|---|' + rows.map(() => '---|').join(''))
   for (const m of models) {
     for (const b of BATCHES) {
@@ -136,15 +181,24 @@ async function main(): Promise<void> {
         const t = r.models.find((x) => x.model === m.id && x.batch === b)
         return t ? ` ${f(t.forwardMs)} (${(t.forwardMs / o).toFixed(1)}×) / ${f(t.vjpMs)} (${(t.vjpMs / o).toFixed(1)}×, ${(t.vjpMs / t.forwardMs).toFixed(2)}) |` : ' — |'
       })
-      console.log(`| ${m.id} | ${b} | ${f(o)} |${cells.join('')}`)
+      console.log(`| ${m.id} | ${b} | ${f(o)} (${f(ortStart.get(`${m.id}/${b}`) as number)} / ${f(ortEnd.get(`${m.id}/${b}`) as number)}) |${cells.join('')}`)
     }
   }
   console.log(`| manifold MLP train step (hidden 256, batch 256) | 256 | n/a (ORT cannot train) |${rows.map((r) => ` ${r.mlpStepMs === null ? '—' : `${f(r.mlpStepMs)} ms`} |`).join('')}`)
+  if (floor.size > 0) {
+    console.log(`\nThe floor on Node tfjs-wasm: the U-Net's convolutions alone, as bare conv kernels (no executor, no other op):\n`)
+    console.log('| model | batch | convs only, ms | × ORT-node whole forward |')
+    console.log('|---|---|---|---|')
+    for (const m of models) for (const b of BATCHES) {
+      const v = floor.get(`${m.id}/${b}`) as number
+      console.log(`| ${m.id} | ${b} | ${f(v)} | ${(v / (ortMs.get(`${m.id}/${b}`) as number)).toFixed(1)}× |`)
+    }
+  }
   for (const e of errors) console.log(`\nfailed: ${e}`)
   const json = args.get('json')
   if (json) {
     mkdirSync(dirname(json), { recursive: true })
-    writeFileSync(json, JSON.stringify({ date, ort: Object.fromEntries(ortMs), rows, errors }, null, 1))
+    writeFileSync(json, JSON.stringify({ date, ort: Object.fromEntries(ortMs), convFloor: Object.fromEntries(floor), rows, errors }, null, 1))
   }
 }
 

@@ -5,6 +5,10 @@
 // on the (now concrete) input shape — is evaluated once and its result stored on the host. Torch's
 // Shape→Gather→Unsqueeze→Concat→Reshape chains thus become constants, and later runs with the same input shapes
 // execute only the remaining (data-dependent) nodes. Another batch size gets its own plan (dynamic batch works).
+//
+// Layouts: a runtime value may be stored permuted (conv outputs NHWC, lazy Transposes; see layout.ts). Ops that
+// understand layouts read the stored tensor; any other op gets the logical tensor, made once per value. Graph
+// outputs and folded constants are always logical.
 import * as tf from '@tensorflow/tfjs-core'
 import { type AttrValue, type DType, type HostTensor, type ModelIR, type NodeIR, parseModel } from './model'
 import { lookupOp } from './ops'

@@ -1,6 +1,8 @@
-// Conv / ConvTranspose (1-D and 2-D, stride, pads, auto_pad, groups, dilations), pooling. NCHW in and out;
-// tfjs convolutions run NHWC, so inputs are transposed around them. Dilated kernels are expanded with zeros
-// (tfjs conv gradients do not support dilation rates > 1), which keeps the VJP exact.
+// Conv / ConvTranspose (1-D and 2-D, stride, pads, auto_pad, groups, dilations), pooling. ONNX (NCHW) semantics;
+// tfjs convolutions run NHWC, so 2-D outputs are returned stored NHWC (../layout.ts) and an input already stored
+// NHWC goes in as is: a chain of convs and elementwise ops never transposes. A constant bias is fused into the
+// conv kernel. Dilated kernels are expanded with zeros (tfjs conv gradients do not support dilation rates > 1),
+// which keeps the VJP exact.
 import * as tf from '@tensorflow/tfjs-core'
 import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
