@@ -3,7 +3,8 @@
 // (headless Debian Chromium via Playwright on the production build, bench-engine.html): webgpu, webgl, wasm —
 // each as a ratio to onnxruntime-node's forward (CPU EP, one intra-op thread) on the same machine and batch;
 // plus the manifold MLP's training step. Options: --skip-browser, --skip-node, --browser-backends=webgpu,webgl,wasm,
-// --no-build (reuse dist/), --json=path (also write the rows as JSON).
+// --no-build (reuse dist/), --json=path (also write the rows as JSON), --baseline=path/to/diff/index.ts (another
+// copy of the executor, e.g. the previous commit's: timed on Node wasm interleaved with this one, same run).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import * as ort from 'onnxruntime-node'
-import { benchEngine, type BenchModel, type EngineTimings, median, type Reps } from '../src/bench/engineBench'
+import { benchEngine, type BenchModel, type EngineTimings, type MakeDenoiser, median, type ModelTiming, type Reps, timeModel } from '../src/bench/engineBench'
 import { createOnnxDenoiser } from '../src/engines/onnx/diff'
 import type { EngineBenchReply } from '../src/bench/engineBench.worker'
 import type { RunEngineBench } from '../src/bench/enginePage'
@@ -49,7 +50,8 @@ async function ortForward(m: BenchModel, batch: number): Promise<number> {
 }
 
 const NODE_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, cpu: { warmup: 1, reps: 1 } }
-const BROWSER_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, webgl: { warmup: 1, reps: 3 }, webgpu: { warmup: 1, reps: 2 } }
+// webgpu and webgl here run on SwiftShader (a CPU-emulated GPU): seconds per U-Net call, so one timed run each
+const BROWSER_REPS: Record<string, Reps> = { wasm: { warmup: 3, reps: 10 }, webgl: { warmup: 1, reps: 1 }, webgpu: { warmup: 1, reps: 1 } }
 const MLP_STEPS: Record<string, number> = { wasm: 20, cpu: 3, webgl: 5, webgpu: 2 }
 
 async function nodeBackend(backend: string, models: BenchModel[]): Promise<EngineTimings> {
@@ -107,6 +109,27 @@ async function browserBackends(backends: string[]): Promise<{ rows: EngineTiming
   }
 }
 
+/** Node wasm, this executor and a baseline copy, alternating rounds so both see the same machine load. */
+async function interleaved(models: BenchModel[], baseline: MakeDenoiser): Promise<[EngineTimings, EngineTimings]> {
+  await tf.setBackend('wasm')
+  const cur: ModelTiming[] = []
+  const base: ModelTiming[] = []
+  for (const m of models) {
+    for (const b of BATCHES) {
+      const runs: { cur: ModelTiming[]; base: ModelTiming[] } = { cur: [], base: [] }
+      for (let round = 0; round < 3; round++) {
+        runs.cur.push(await timeModel(m, b, { warmup: 2, reps: 5 }))
+        runs.base.push(await timeModel(m, b, { warmup: 2, reps: 5 }, baseline))
+      }
+      const pick = (ts: ModelTiming[]): ModelTiming => ({ model: m.id, batch: b, forwardMs: median(ts.map((t) => t.forwardMs)), vjpMs: median(ts.map((t) => t.vjpMs)) })
+      cur.push(pick(runs.cur))
+      base.push(pick(runs.base))
+      process.stderr.write(`interleaved ${m.id} b${b}: this ${f(pick(runs.cur).forwardMs)} / baseline ${f(pick(runs.base).forwardMs)} ms fwd\n`)
+    }
+  }
+  return [{ backend: 'node wasm, this executor (interleaved)', threads: 1, models: cur, mlpStepMs: null }, { backend: 'node wasm, baseline executor (interleaved)', threads: 1, models: base, mlpStepMs: null }]
+}
+
 /**
  * The floor under the executor on tfjs-wasm: the model's convolutions alone (shapes read from a profiled forward,
  * run back to back as bare fused conv kernels on random data), median ms. No executor, no other op.
@@ -150,6 +173,11 @@ async function main(): Promise<void> {
   const floor = new Map<string, number>()
   if (!args.has('skip-node')) {
     for (const b of ['wasm', 'cpu']) rows.push({ ...(await nodeBackend(b, models)), backend: `node ${b}` })
+    const baselinePath = args.get('baseline')
+    if (baselinePath) {
+      const mod = (await import(baselinePath)) as { createOnnxDenoiser: MakeDenoiser }
+      rows.push(...(await interleaved(models, mod.createOnnxDenoiser)))
+    }
     await tf.setBackend('wasm')
     for (const m of models) for (const b of BATCHES) floor.set(`${m.id}/${b}`, await convFloor(m, b))
   }

@@ -54,9 +54,18 @@ async function timeIt(fn: () => Promise<void>, r: Reps): Promise<number> {
   return median(ts)
 }
 
+/** The part of a Denoiser the timings use (lets the bench time another copy of the executor too). */
+export interface TimedDenoiser {
+  denoise(x: tf.Tensor, sigma: number): tf.Tensor
+  linearize(x: tf.Tensor, sigma: number): { vjp(v: tf.Tensor): tf.Tensor; dispose(): void }
+  dispose(): void
+}
+
+export type MakeDenoiser = (bytes: Uint8Array, opts: { sampleShape: readonly number[]; name: string }) => TimedDenoiser
+
 /** Forward = denoise(x, σ=1) with read-back; VJP = one backward pass of a recorded linearisation, read back. */
-export async function timeModel(m: BenchModel, batch: number, r: Reps): Promise<ModelTiming> {
-  const d = createOnnxDenoiser(m.bytes, { sampleShape: m.sampleShape, name: m.id })
+export async function timeModel(m: BenchModel, batch: number, r: Reps, make: MakeDenoiser = createOnnxDenoiser): Promise<ModelTiming> {
+  const d = make(m.bytes, { sampleShape: m.sampleShape, name: m.id })
   const shape = [batch, ...m.sampleShape]
   const x = tf.randomNormal(shape, 0, 1, 'float32', 1)
   const v = tf.randomNormal(shape, 0, 1, 'float32', 2)
