@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { tfjsWasmThreads } from './scripts/vite-tfjs-wasm-threads'
 
 // Cross-origin isolation (SharedArrayBuffer for wasm threads) and a strict CSP: the app works offline and
 // talks to no other origin. 'wasm-unsafe-eval' lets WebAssembly compile; blob: workers are tfjs/ORT helpers.
@@ -25,12 +26,14 @@ const headers = {
 const previewPort = Number(process.env.PREVIEW_PORT ?? 4173)
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), tfjsWasmThreads()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers },
   preview: { host: '127.0.0.1', port: previewPort, strictPort: true, headers },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  worker: { format: 'es' },
-  build: { chunkSizeWarningLimit: 4000 },
+  // the plugin must also run on the worker bundles (the compute worker is where tfjs-wasm starts)
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  // bench-engine.html: the page `npm run bench:engine` drives (no UI; not linked from the app)
+  build: { chunkSizeWarningLimit: 4000, rollupOptions: { input: { main: 'index.html', 'bench-engine': 'bench-engine.html' } } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',

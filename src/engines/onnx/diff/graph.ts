@@ -5,12 +5,17 @@
 // on the (now concrete) input shape — is evaluated once and its result stored on the host. Torch's
 // Shape→Gather→Unsqueeze→Concat→Reshape chains thus become constants, and later runs with the same input shapes
 // execute only the remaining (data-dependent) nodes. Another batch size gets its own plan (dynamic batch works).
+//
+// Layouts: a runtime value may be stored permuted (conv outputs NHWC, lazy Transposes; see layout.ts). Ops that
+// understand layouts read the stored tensor; any other op gets the logical tensor, made once per value. Graph
+// outputs and folded constants are always logical.
 import * as tf from '@tensorflow/tfjs-core'
 import { type AttrValue, type DType, type HostTensor, type ModelIR, type NodeIR, parseModel } from './model'
 import { lookupOp } from './ops'
 import { unsupportedFeature } from './ops/features'
 import { hostToTensor } from './ops/shape'
 import type { Arg, OpCtx } from './ops/types'
+import { isLaid, type Perm, toLogical } from './layout'
 
 export interface UnsupportedOp {
   readonly op: string
@@ -51,6 +56,23 @@ interface Plan {
   readonly consts: Map<string, FoldedConst>
   readonly derived: Map<string, tf.Tensor>
   readonly steps: NodeIR[]
+  /** Last step using each value (set once planning is done). */
+  lastUse: Map<string, number> | null
+  /** Arg views of the folded constants. */
+  readonly args: Map<string, Arg>
+}
+
+/** A runtime value: the stored tensor, its layout (null = logical), and its logical form once made. */
+interface Stored {
+  readonly t: tf.Tensor
+  readonly perm: Perm | null
+  logical: tf.Tensor | null
+}
+
+function lastUses(steps: readonly NodeIR[]): Map<string, number> {
+  const lastUse = new Map<string, number>()
+  steps.forEach((n, i) => n.inputs.forEach((name) => { if (name) lastUse.set(name, i) }))
+  return lastUse
 }
 
 export interface PlanInfo {
@@ -68,11 +90,151 @@ function toHost(t: tf.Tensor): HostTensor {
   return { dtype, shape: [...t.shape], data }
 }
 
+const dtypeOf = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
+
+/** A value computed in this run (classes, not closures: one of these per node input per run). */
+class RuntimeArg implements Arg {
+  readonly isConst = false
+  readonly host = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  readonly layout: Perm | null
+  constructor(readonly name: string, private readonly st: Stored) {
+    const perm = st.perm
+    this.layout = perm
+    this.shape = perm ? perm.map((_, k) => st.t.shape[perm.indexOf(k)] as number) : st.t.shape
+    this.dtype = dtypeOf(st.t)
+  }
+
+  /** The logical form of a permuted value is made once (kept until the value is released). */
+  tensor(): tf.Tensor {
+    const st = this.st
+    if (!st.perm) return st.t
+    if (!st.logical) st.logical = tf.keep(toLogical(st.t, st.perm))
+    return st.logical
+  }
+
+  physical(): tf.Tensor {
+    return this.st.t
+  }
+
+  values(): number[] {
+    return Array.from(this.tensor().dataSync() as ArrayLike<number>)
+  }
+}
+
+class FoldedArg implements Arg {
+  readonly isConst = true
+  readonly layout = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  constructor(readonly name: string, private readonly folded: FoldedConst) {
+    this.shape = folded.tensor.shape
+    this.dtype = dtypeOf(folded.tensor)
+  }
+
+  get host(): HostTensor {
+    if (!this.folded.host) this.folded.host = toHost(this.folded.tensor)
+    return this.folded.host
+  }
+
+  tensor(): tf.Tensor {
+    return this.folded.tensor
+  }
+
+  physical(): tf.Tensor {
+    return this.folded.tensor
+  }
+
+  values(): number[] {
+    return Array.from(this.host.data)
+  }
+}
+
+class InitArg implements Arg {
+  readonly isConst = true
+  readonly layout = null
+  readonly shape: readonly number[]
+  readonly dtype: DType
+  constructor(readonly name: string, readonly host: HostTensor, private readonly make: () => tf.Tensor) {
+    this.shape = host.shape
+    this.dtype = host.dtype
+  }
+
+  tensor(): tf.Tensor {
+    return this.make()
+  }
+
+  physical(): tf.Tensor {
+    return this.make()
+  }
+
+  values(): number[] {
+    return Array.from(this.host.data)
+  }
+}
+
+class NodeCtx implements OpCtx {
+  readonly numInputs: number
+  readonly numOutputs: number
+  constructor(readonly node: NodeIR, private readonly args: (Arg | null)[], readonly opset: number, private readonly cacheFor: (a: Arg) => Map<string, tf.Tensor>) {
+    this.numInputs = args.length
+    this.numOutputs = node.outputs.filter((o) => o !== '').length
+  }
+
+  input(i: number): Arg {
+    const a = this.args[i]
+    if (!a) throw new OnnxGraphError(`missing required input ${i}`)
+    return a
+  }
+
+  optional(i: number): Arg | null {
+    return this.args[i] ?? null
+  }
+
+  attr(n: string): AttrValue | undefined {
+    return this.node.attrs.get(n)
+  }
+
+  int(n: string, def: number): number {
+    const v = this.attr(n)
+    return typeof v === 'number' ? Math.trunc(v) : def
+  }
+
+  ints(n: string, def: readonly number[] | null): number[] | null {
+    const v = this.attr(n)
+    return Array.isArray(v) ? v.map(Number) : def ? [...def] : null
+  }
+
+  float(n: string, def: number): number {
+    const v = this.attr(n)
+    return typeof v === 'number' ? v : def
+  }
+
+  string(n: string, def: string): string {
+    const v = this.attr(n)
+    return typeof v === 'string' ? v : def
+  }
+
+  derived(a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+    if (!a.isConst) return make(a.tensor())
+    const cache = this.cacheFor(a)
+    const k = `${a.name}|${key}`
+    let t = cache.get(k)
+    if (!t) {
+      t = tf.keep(tf.tidy(() => make(a.tensor())))
+      cache.set(k, t)
+    }
+    return t
+  }
+}
+
 export class OnnxGraph {
   readonly model: ModelIR
   readonly unsupported: readonly UnsupportedOp[]
   private readonly initTensors = new Map<string, tf.Tensor>()
   private readonly initDerived = new Map<string, tf.Tensor>()
+  private readonly initArgs = new Map<string, Arg>()
   private readonly plans = new Map<string, Plan>()
   private disposed = false
 
@@ -120,22 +282,25 @@ export class OnnxGraph {
     let plan = this.plans.get(key)
     const planning = !plan
     if (!plan) {
-      plan = { consts: new Map(), derived: new Map(), steps: [] }
+      plan = { consts: new Map(), derived: new Map(), steps: [], lastUse: null, args: new Map() }
       this.evictPlans()
       this.plans.set(key, plan)
     }
     const p = plan
     const steps = planning ? this.model.nodes : p.steps
     // last use of every runtime value, to dispose intermediates early
-    const lastUse = new Map<string, number>()
-    steps.forEach((n, i) => n.inputs.forEach((name) => { if (name) lastUse.set(name, i) }))
+    const lastUse = planning || !p.lastUse ? lastUses(steps) : p.lastUse
     const keepNames = new Set(wanted)
-    const values = new Map<string, tf.Tensor>()
+    const values = new Map<string, Stored>()
     const feedSet = new Set<tf.Tensor>()
     for (const i of this.model.inputs) {
       const t = feeds[i.name] as tf.Tensor
-      values.set(i.name, t)
+      values.set(i.name, { t, perm: null, logical: null })
       feedSet.add(t)
+    }
+    const release = (st: Stored): void => {
+      if (!feedSet.has(st.t)) st.t.dispose()
+      if (st.logical && !feedSet.has(st.logical)) st.logical.dispose()
     }
     try {
       for (let si = 0; si < steps.length; si++) {
@@ -146,16 +311,30 @@ export class OnnxGraph {
         const ctx = this.ctx(node, args, p)
         const isConst = planning && (SHAPE_ONLY.has(node.opType) || args.every((a) => a === null || a.isConst))
         let outs: tf.Tensor[]
+        let perms: (Perm | null)[] = []
         try {
           outs = tf.tidy(() => {
             const r = fn(ctx)
-            return Array.isArray(r) ? r : [r]
+            const list = Array.isArray(r) ? r : [r]
+            // folded constants are stored in logical layout
+            perms = list.map((v) => (isLaid(v) && !isConst ? v.perm : null))
+            return list.map((v) => (isLaid(v) ? (isConst ? toLogical(v.tensor, v.perm) : v.tensor) : v))
           })
         } catch (err) {
           throw new OnnxGraphError(`node ${node.name} (${node.opType}): ${err instanceof Error ? err.message : String(err)}`)
         }
-        // an op may hand back one of its inputs (runtime value, or a cached constant): never alias it
-        const argTensors = new Set(args.map((a) => (a ? a.tensor() : null)))
+        // an op may hand back one of its inputs (runtime value, its logical form, or a cached constant): never alias it
+        const argTensors = new Set<tf.Tensor>()
+        for (const name of node.inputs) {
+          if (!name) continue
+          const st = values.get(name)
+          if (st) {
+            argTensors.add(st.t)
+            if (st.logical) argTensors.add(st.logical)
+          }
+          const c = p.consts.get(name)?.tensor ?? this.initTensors.get(name)
+          if (c) argTensors.add(c)
+        }
         node.outputs.forEach((name, j) => {
           let t = outs[j]
           if (!name || !t) {
@@ -166,7 +345,7 @@ export class OnnxGraph {
           if (isConst) {
             p.consts.set(name, { tensor: tf.keep(t), host: null })
           } else {
-            values.set(name, t)
+            values.set(name, { t, perm: perms[j] ?? null, logical: null })
           }
         })
         for (let j = node.outputs.length; j < outs.length; j++) outs[j]?.dispose()
@@ -174,18 +353,29 @@ export class OnnxGraph {
         // dispose intermediates whose last use was this node
         for (const name of node.inputs) {
           if (!name || lastUse.get(name) !== si || keepNames.has(name)) continue
-          const t = values.get(name)
-          if (t && !feedSet.has(t)) {
-            t.dispose()
+          const st = values.get(name)
+          if (st) {
+            release(st)
             values.delete(name)
           }
         }
       }
+      if (planning) p.lastUse = lastUses(p.steps)
       return wanted.map((name) => {
-        const t = values.get(name)
-        if (t) {
-          values.delete(name)
-          return feedSet.has(t) ? tf.clone(t) : t
+        const st = values.get(name)
+        if (st) {
+          if (!st.perm) {
+            values.delete(name)
+            if (st.logical && st.logical !== st.t) st.logical.dispose()
+            return feedSet.has(st.t) ? tf.clone(st.t) : st.t
+          }
+          if (st.logical) {
+            const out = st.logical
+            st.logical = null
+            return out
+          }
+          const perm = st.perm
+          return tf.tidy(() => toLogical(st.t, perm))
         }
         const folded = p.consts.get(name)
         if (folded) return tf.clone(folded.tensor)
@@ -200,7 +390,7 @@ export class OnnxGraph {
       }
       throw err
     } finally {
-      for (const t of values.values()) if (!feedSet.has(t)) t.dispose()
+      for (const st of values.values()) release(st)
     }
   }
 
@@ -213,28 +403,23 @@ export class OnnxGraph {
     return t
   }
 
-  private arg(name: string, values: Map<string, tf.Tensor>, p: Plan): Arg {
-    const dt = (t: tf.Tensor): DType => (t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : 'int32')
-    const t = values.get(name)
-    if (t) {
-      return { name, shape: t.shape, dtype: dt(t), isConst: false, host: null, tensor: () => t, values: () => Array.from(t.dataSync() as ArrayLike<number>) }
-    }
+  private arg(name: string, values: Map<string, Stored>, p: Plan): Arg {
+    const st = values.get(name)
+    if (st) return new RuntimeArg(name, st)
+    // constant args are made once per plan (folded) or per graph (initializers)
+    const cached = p.args.get(name) ?? this.initArgs.get(name)
+    if (cached) return cached
     const folded = p.consts.get(name)
     if (folded) {
-      const host = (): HostTensor => {
-        if (!folded.host) folded.host = toHost(folded.tensor)
-        return folded.host
-      }
-      return {
-        name, shape: folded.tensor.shape, dtype: dt(folded.tensor), isConst: true,
-        get host() { return host() },
-        tensor: () => folded.tensor,
-        values: () => Array.from(host().data),
-      }
+      const a = new FoldedArg(name, folded)
+      p.args.set(name, a)
+      return a
     }
     const h = this.model.initializers.get(name)
     if (!h) throw new OnnxGraphError(`value ${name} is used before it is produced (graph not topologically sorted?)`)
-    return { name, shape: h.shape, dtype: h.dtype, isConst: true, host: h, tensor: () => this.initTensor(name, h), values: () => Array.from(h.data) }
+    const a = new InitArg(name, h, () => this.initTensor(name, h))
+    this.initArgs.set(name, a)
+    return a
   }
 
   /** Keep at most 8 input-shape plans (each holds folded constants and derived weights). */
@@ -249,39 +434,11 @@ export class OnnxGraph {
   private disposePlan(p: Plan): void {
     for (const c of p.consts.values()) c.tensor.dispose()
     for (const t of p.derived.values()) t.dispose()
+    p.args.clear()
   }
 
   private ctx(node: NodeIR, args: (Arg | null)[], p: Plan): OpCtx {
-    const attr = (n: string): AttrValue | undefined => node.attrs.get(n)
-    const derived = (a: Arg, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor => {
-      if (!a.isConst) return make(a.tensor())
-      const cache = this.model.initializers.has(a.name) ? this.initDerived : p.derived
-      const k = `${a.name}|${key}`
-      let t = cache.get(k)
-      if (!t) {
-        t = tf.keep(tf.tidy(() => make(a.tensor())))
-        cache.set(k, t)
-      }
-      return t
-    }
-    return {
-      node,
-      opset: this.model.opset,
-      numInputs: args.length,
-      numOutputs: node.outputs.filter((o) => o !== '').length,
-      input: (i) => {
-        const a = args[i]
-        if (!a) throw new OnnxGraphError(`missing required input ${i}`)
-        return a
-      },
-      optional: (i) => args[i] ?? null,
-      attr,
-      int: (n, def) => { const v = attr(n); return typeof v === 'number' ? Math.trunc(v) : def },
-      ints: (n, def) => { const v = attr(n); return Array.isArray(v) ? v.map(Number) : def ? [...def] : null },
-      float: (n, def) => { const v = attr(n); return typeof v === 'number' ? v : def },
-      string: (n, def) => { const v = attr(n); return typeof v === 'string' ? v : def },
-      derived,
-    }
+    return new NodeCtx(node, args, this.model.opset, (a) => (this.model.initializers.has(a.name) ? this.initDerived : p.derived))
   }
 
   dispose(): void {
@@ -291,6 +448,7 @@ export class OnnxGraph {
     for (const p of this.plans.values()) this.disposePlan(p)
     this.initTensors.clear()
     this.initDerived.clear()
+    this.initArgs.clear()
     this.plans.clear()
   }
 }

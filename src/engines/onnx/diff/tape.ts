@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core'
 // tfjs-core alone registers no gradient functions; the @tensorflow/tfjs umbrella does, in every environment
 // (its Node bundle carries its own copy; a deep import of tfjs-core/dist/register_all_gradients breaks in Node).
 import '@tensorflow/tfjs'
+// BatchMatMul's gradient with explicit transposes (fast on tfjs-wasm)
+import './matmulGrad'
 
 interface TapeNode {
   id: number

@@ -1,11 +1,19 @@
-// Conv / ConvTranspose (1-D and 2-D, stride, pads, auto_pad, groups, dilations), pooling. NCHW in and out;
-// tfjs convolutions run NHWC, so inputs are transposed around them. Dilated kernels are expanded with zeros
-// (tfjs conv gradients do not support dilation rates > 1), which keeps the VJP exact.
+// Conv / ConvTranspose (1-D and 2-D, stride, pads, auto_pad, groups, dilations), pooling. ONNX (NCHW) semantics;
+// tfjs convolutions run NHWC, so 2-D outputs are returned stored NHWC (../layout.ts) and an input already stored
+// NHWC goes in as is: a chain of convs and elementwise ops never transposes. A constant bias is fused into the
+// conv kernel. Dilated kernels are expanded with zeros (tfjs conv gradients do not support dilation rates > 1),
+// which keeps the VJP exact.
 import * as tf from '@tensorflow/tfjs-core'
 import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
 import { conv2dFast, conv2dTransposeFast, type ConvFilter, type Pads4, rotateFilter } from './convfast'
 import { gatherHost, toNCHW, toNHWC } from './util'
+import { type Laid, laid, NHWC, samePerm } from '../layout'
+
+/** A rank-4 input as an NHWC tensor: the stored tensor when it is kept NHWC, else one transpose. */
+function nhwcInput(a: Arg): tf.Tensor4D {
+  return (samePerm(a.layout, NHWC) ? a.physical() : toNHWC(a.tensor())) as tf.Tensor4D
+}
 
 /** Insert (d-1) zeros between taps along axis `axis` of a kernel. */
 function dilateAxis(w: tf.Tensor, axis: number, d: number): tf.Tensor {
@@ -96,7 +104,7 @@ function spatial(xs: readonly number[], ws: readonly number[]): { is1d: boolean;
   }
 }
 
-function conv(c: OpCtx): tf.Tensor {
+function conv(c: OpCtx): tf.Tensor | Laid {
   const xa = c.input(0)
   const wa = c.input(1)
   const rank = xa.shape.length
@@ -104,11 +112,9 @@ function conv(c: OpCtx): tf.Tensor {
   const ws = wa.shape
   const { is1d, kh, kw, inH, inW } = spatial(xa.shape, ws)
   const g = geometry(c, inH, inW, kh, kw, is1d, false)
-  let x = xa.tensor()
-  if (is1d) x = tf.expandDims(x, 2)
-  const cin = x.shape[1] ?? 1
+  const cin = xa.shape[1] ?? 1
   const cout = ws[0] ?? 1
-  const xh = toNHWC(x)
+  const xh = is1d ? toNHWC(tf.expandDims(xa.tensor(), 2)) : nhwcInput(xa)
   const [t, l, b, r] = g.pads
   // explicit padding inside the conv (a separate tf.pad is slow on tfjs-wasm); gradients support it
   const pad: tf.backend_util.ExplicitPadding | 'valid' = t || l || b || r ? [[0, 0], [t, b], [l, r], [0, 0]] : 'valid'
@@ -117,11 +123,15 @@ function conv(c: OpCtx): tf.Tensor {
   // constant weights (the usual case): conv whose input-gradient is also a forward conv (fast on wasm)
   // the rotated filter of the backward conv is cached with the weights
   const fast = (fi: tf.Tensor4D, key: string): ConvFilter => ({ f: fi, rot: () => c.derived(wa, `${key}:rot`, () => rotateFilter(fi)) as tf.Tensor4D })
-  const conv2 = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string): tf.Tensor4D => (wConst ? conv2dFast(xi, fast(fi, key), g.strides, pads4) : tf.conv2d(xi, fi, g.strides, pad))
+  const conv2 = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string, bias?: tf.Tensor1D): tf.Tensor4D => (wConst ? conv2dFast(xi, fast(fi, key), g.strides, pads4, bias) : tf.conv2d(xi, fi, g.strides, pad))
   let y: tf.Tensor4D
   const x4 = xh as tf.Tensor4D
+  let bias = c.optional(2)
   if (g.group === 1) {
-    y = conv2(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, `conv:${g.dilations.join('x')}`)
+    // a constant bias goes into the conv kernel (tf.fused.conv2d): one kernel instead of two
+    const fuse = wConst && bias !== null && bias.isConst && bias.shape.length === 1
+    y = conv2(x4, convFilter(c, wa, is1d, g.dilations, false) as tf.Tensor4D, `conv:${g.dilations.join('x')}`, fuse ? (bias?.tensor() as tf.Tensor1D) : undefined)
+    if (fuse) bias = null
   } else if (g.group === cin && (ws[1] ?? 0) === 1 && tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend()) !== undefined) {
     // depthwise (its backward kernel is missing on tfjs-wasm: the grouped path below is used there)
     y = tf.depthwiseConv2d(x4, convFilter(c, wa, is1d, g.dilations, true) as tf.Tensor4D, g.strides, pad)
@@ -133,15 +143,13 @@ function conv(c: OpCtx): tf.Tensor {
     const xs = tf.split(x4, g.group, 3)
     y = tf.concat(xs.map((xi, i) => conv2(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, `conv:${g.dilations.join('x')}:g${i}/${g.group}`)), 3)
   }
-  const bias = c.optional(2)
   if (bias) y = tf.add(y, bias.tensor())
-  let out = toNCHW(y)
-  if (is1d) out = tf.squeeze(out, [2])
-  if ((out.shape[1] ?? 0) !== cout) throw new OpError('Conv: output channel mismatch')
-  return out
+  if ((y.shape[3] ?? 0) !== cout) throw new OpError('Conv: output channel mismatch')
+  // 2-D: the output stays NHWC (see ../layout.ts); 1-D: back to [N, C, W]
+  return is1d ? tf.squeeze(toNCHW(y), [2]) : laid(y, NHWC)
 }
 
-function convTranspose(c: OpCtx): tf.Tensor {
+function convTranspose(c: OpCtx): tf.Tensor | Laid {
   const xa = c.input(0)
   const wa = c.input(1) // [C_in, C_out/g, kh, kw]
   const rank = xa.shape.length
@@ -171,10 +179,7 @@ function convTranspose(c: OpCtx): tf.Tensor {
   }
   const outH = fullH + outPad[0] - pt - pb
   const outW = fullW + outPad[1] - pl - pr
-  let x = xa.tensor()
-  if (is1d) x = tf.expandDims(x, 2)
-  const n = x.shape[0] ?? 1
-  const cinTotal = x.shape[1] ?? 1
+  const n = xa.shape[0] ?? 1
   const coutG = ws[1] ?? 1
   // filter for tfjs conv2dTranspose: [kh, kw, outC, inC]
   const f = c.derived(wa, `convT:${g.dilations.join('x')}`, (t) => {
@@ -182,7 +187,7 @@ function convTranspose(c: OpCtx): tf.Tensor {
     const hwoi = tf.transpose(k, [2, 3, 1, 0])
     return dilateAxis(dilateAxis(hwoi, 0, g.dilations[0]), 1, g.dilations[1])
   })
-  const xh = toNHWC(x) as tf.Tensor4D
+  const xh = (is1d ? toNHWC(tf.expandDims(xa.tensor(), 2)) : nhwcInput(xa)) as tf.Tensor4D
   let y: tf.Tensor4D
   const convT = (xi: tf.Tensor4D, fi: tf.Tensor4D, key: string): tf.Tensor4D => {
     if (!wa.isConst) return tf.conv2dTranspose(xi, fi, [n, fullH, fullW, coutG], g.strides, 'valid')
@@ -198,7 +203,6 @@ function convTranspose(c: OpCtx): tf.Tensor {
     const fs = Array.from({ length: g.group }, (_, i) => (wa.isConst ? c.derived(wa, `convT:${g.dilations.join('x')}:g${i}/${g.group}`, () => tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])) : tf.slice(f, [0, 0, 0, i * ig], [-1, -1, -1, ig])))
     y = tf.concat(xs.map((xi, i) => convT(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, `convT:${g.dilations.join('x')}:g${i}/${g.group}`)), 3)
   }
-  void cinTotal
   // crop pads (begin) and extend with output_padding zeros (end) where needed
   const extH = Math.max(0, pt + outH - fullH)
   const extW = Math.max(0, pl + outW - fullW)
@@ -206,13 +210,11 @@ function convTranspose(c: OpCtx): tf.Tensor {
   if (pt || pl || outH !== y.shape[1] || outW !== y.shape[2]) y = tf.slice(y, [0, pt, pl, 0], [n, outH, outW, y.shape[3] ?? 1])
   const bias = c.optional(2)
   if (bias) y = tf.add(y, bias.tensor())
-  let out = toNCHW(y)
-  if (is1d) out = tf.squeeze(out, [2])
-  return out
+  return is1d ? tf.squeeze(toNCHW(y), [2]) : laid(y, NHWC)
 }
 
 function pool(kind: 'avg' | 'max') {
-  return (c: OpCtx): tf.Tensor => {
+  return (c: OpCtx): tf.Tensor | Laid => {
     const xa = c.input(0)
     if (xa.shape.length !== 4) throw new OpError(`${kind === 'avg' ? 'AveragePool' : 'MaxPool'} supports 2-D (rank 4) inputs only`)
     const k = c.ints('kernel_shape', null) ?? [1, 1]
@@ -221,7 +223,7 @@ function pool(kind: 'avg' | 'max') {
     if ((c.ints('dilations', null) ?? [1, 1]).some((d) => d !== 1)) throw new OpError('pool dilations are not supported')
     if (c.int('ceil_mode', 0) !== 0) throw new OpError('pool ceil_mode=1 is not supported')
     if (c.string('auto_pad', 'NOTSET') !== 'NOTSET' && c.string('auto_pad', 'NOTSET') !== 'VALID') throw new OpError('pool auto_pad SAME is not supported')
-    let xh = toNHWC(xa.tensor()) as tf.Tensor4D
+    let xh = nhwcInput(xa)
     const padded = p.some((v) => v !== 0)
     if (padded) {
       if (kind === 'avg' && c.int('count_include_pad', 0) === 0) throw new OpError('AveragePool with pads needs count_include_pad=1')
@@ -229,7 +231,7 @@ function pool(kind: 'avg' | 'max') {
     }
     const win: [number, number] = [k[0] ?? 1, k[1] ?? 1]
     const st: [number, number] = [s[0] ?? 1, s[1] ?? 1]
-    if (kind === 'avg') return toNCHW(tf.avgPool(xh, win, st, 'valid'))
+    if (kind === 'avg') return laid(tf.avgPool(xh, win, st, 'valid'), NHWC)
     // max: the max over the k·k strided views (gradient through tfjs's Max reduction). tfjs-wasm's MaxPool
     // gradient is wrong for windows whose values are all negative.
     const [, hp, wp] = xh.shape
@@ -241,8 +243,16 @@ function pool(kind: 'avg' | 'max') {
       const byRow = gatherHost(xh, rows, 1)
       for (let b = 0; b < win[1]; b++) views.push(gatherHost(byRow, Array.from({ length: ow }, (_, j) => b + j * st[1]), 2))
     }
-    return toNCHW(tf.max(tf.stack(views, 0), 0))
+    return laid(tf.max(tf.stack(views, 0), 0), NHWC)
   }
+}
+
+/** Reduce over the spatial axes (2, 3, …) with keepdims; on the stored tensor when it is kept NHWC. */
+function globalPool(c: OpCtx, f: (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor): tf.Tensor | Laid {
+  const a = c.input(0)
+  if (a.layout && samePerm(a.layout, NHWC)) return laid(f(a.physical(), [1, 2], true), NHWC)
+  const x = a.tensor()
+  return f(x, x.shape.map((_, i) => i).slice(2), true)
 }
 
 export const convOps: OpRegistry = {
@@ -253,12 +263,6 @@ export const convOps: OpRegistry = {
     if (c.numOutputs > 1) throw new OpError('MaxPool with an Indices output is not supported')
     return pool('max')(c)
   },
-  GlobalAveragePool: (c) => {
-    const x = c.input(0).tensor()
-    return tf.mean(x, x.shape.map((_, i) => i).slice(2), true)
-  },
-  GlobalMaxPool: (c) => {
-    const x = c.input(0).tensor()
-    return tf.max(x, x.shape.map((_, i) => i).slice(2), true)
-  },
+  GlobalAveragePool: (c) => globalPool(c, tf.mean),
+  GlobalMaxPool: (c) => globalPool(c, tf.max),
 }

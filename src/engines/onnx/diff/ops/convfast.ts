@@ -62,15 +62,16 @@ function convAdjoint(dy: tf.Tensor4D, filter: ConvFilter, strides: readonly [num
   return tf.conv2d(y, filter.rot(), 1, explicit(p))
 }
 
-/** y = conv2d(x, f, strides, pads) (NHWC, f HWIO); dx by a forward conv. */
-export function conv2dFast(x: tf.Tensor4D, filter: ConvFilter, strides: readonly [number, number], pads: Pads4): tf.Tensor4D {
+/** y = conv2d(x, f, strides, pads) (+ bias) (NHWC, f HWIO); dx by a forward conv. */
+export function conv2dFast(x: tf.Tensor4D, filter: ConvFilter, strides: readonly [number, number], pads: Pads4, bias?: tf.Tensor1D): tf.Tensor4D {
   const [h, w] = [x.shape[1], x.shape[2]]
   // filter.f must outlive the tape (callers pass cached constant filters). Not passed through `save`: on tfjs-wasm
   // save() clones into a new data id, which tfjs's IS_TEST leak check reports as a kernel leak.
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor4D
     return {
-      value: tf.conv2d(xx, filter.f, [strides[0], strides[1]], explicit(pads)),
+      // a constant bias is fused into the kernel (its gradient w.r.t. x is the identity: nothing to add)
+      value: bias ? tf.fused.conv2d({ x: xx, filter: filter.f, strides: [strides[0], strides[1]], pad: explicit(pads), bias }) : tf.conv2d(xx, filter.f, [strides[0], strides[1]], explicit(pads)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => convAdjoint((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor4D, filter, strides, pads, h, w),
     }
   })

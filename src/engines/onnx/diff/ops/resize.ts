@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
 import { gatherHost } from './util'
+import { type Laid, laid, physicalAxis } from '../layout'
 
 function sourceCoord(mode: string, xo: number, scale: number, inLen: number, outLen: number): number {
   switch (mode) {
@@ -49,7 +50,7 @@ function resizeAxis(x: tf.Tensor, axis: number, outLen: number, scale: number, m
   return tf.add(a, tf.mul(tf.sub(b, a), wt))
 }
 
-function resize(c: OpCtx, upsample: boolean): tf.Tensor {
+function resize(c: OpCtx, upsample: boolean): tf.Tensor | Laid {
   const xa = c.input(0)
   const r = xa.shape.length
   const modeRaw = c.string('mode', 'nearest')
@@ -73,7 +74,10 @@ function resize(c: OpCtx, upsample: boolean): tf.Tensor {
   const axes = axesAttr ? axesAttr.map((a) => (a < 0 ? a + r : a)) : xa.shape.map((_, i) => i)
   const policy = c.opset >= 18 ? c.string('keep_aspect_ratio_policy', 'stretch') : 'stretch'
   if (policy !== 'stretch' && sizes) throw new OpError(`Resize keep_aspect_ratio_policy ${policy} is not supported`)
-  let y = xa.tensor()
+  // per-axis gathers on the stored tensor (axes mapped through its layout)
+  const q = xa.layout
+  const x0 = q ? xa.physical() : xa.tensor()
+  let y = x0
   axes.forEach((a, i) => {
     const inLen = xa.shape[a] ?? 1
     let scale: number
@@ -85,9 +89,9 @@ function resize(c: OpCtx, upsample: boolean): tf.Tensor {
       outLen = sizes[i] ?? inLen
       scale = outLen / inLen
     } else throw new OpError('Resize needs scales or sizes')
-    y = resizeAxis(y, a, outLen, scale, mode, coord, nearest)
+    y = resizeAxis(y, physicalAxis(q, a), outLen, scale, mode, coord, nearest)
   })
-  return y === xa.tensor() ? tf.clone(y) : y
+  return laid(y === x0 ? tf.clone(y) : y, q)
 }
 
 export const resizeOps: OpRegistry = {

@@ -2,9 +2,19 @@
 // Tile, Constant, ConstantOfShape, Range, Pad. Axes/shape arguments follow the opset (attribute before, input after).
 import * as tf from '@tensorflow/tfjs-core'
 import type { HostTensor } from '../model'
-import type { OpCtx, OpRegistry } from './types'
+import { composeTranspose, type Laid, laid, physicalAxis, physicalShape, reshapePerm } from '../layout'
+import type { Arg, OpCtx, OpRegistry } from './types'
 import { OpError } from './types'
-import { broadcastShapes, broadcastTo, gatherHost, intTensor, normAxis, prod } from './util'
+import { alignedInputs, broadcastShapes, broadcastTo, gatherHost, intTensor, normAxis, prod } from './util'
+
+/** reshape(a, out): on the stored tensor when the reshape keeps its layout expressible, else on the logical one. */
+function reshapeArg(a: Arg, out: readonly number[]): tf.Tensor | Laid {
+  if (a.layout) {
+    const q = reshapePerm(a.shape, a.layout, out)
+    if (q) return laid(tf.reshape(a.physical(), physicalShape(out, q)), q)
+  }
+  return tf.reshape(a.tensor(), [...out])
+}
 
 export function hostToTensor(h: HostTensor): tf.Tensor {
   return tf.tensor(h.data, [...h.shape], h.dtype)
@@ -26,7 +36,7 @@ function shape(c: OpCtx): tf.Tensor {
   return intTensor(s.slice(start, Math.max(start, end)))
 }
 
-function reshape(c: OpCtx): tf.Tensor {
+function reshape(c: OpCtx): tf.Tensor | Laid {
   const x = c.input(0)
   const spec = c.opset < 5 ? (c.ints('shape', []) ?? []) : c.input(1).values()
   const allowZero = c.int('allowzero', 0) === 1
@@ -38,32 +48,34 @@ function reshape(c: OpCtx): tf.Tensor {
   if (prod(out) !== total || out.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new OpError(`cannot reshape [${x.shape.join(',')}] to [${spec.join(',')}]`)
   }
-  return tf.reshape(x.tensor(), out)
+  return reshapeArg(x, out)
 }
 
-function flatten(c: OpCtx): tf.Tensor {
+function flatten(c: OpCtx): tf.Tensor | Laid {
   const x = c.input(0)
   const r = x.shape.length
   const axis = c.int('axis', 1)
   const a = axis < 0 ? axis + r : axis
-  return tf.reshape(x.tensor(), [prod(x.shape.slice(0, a)), prod(x.shape.slice(a))])
+  return reshapeArg(x, [prod(x.shape.slice(0, a)), prod(x.shape.slice(a))])
 }
 
-function transpose(c: OpCtx): tf.Tensor {
+/** Lazy: the stored tensor is kept and only its layout changes (a consumer that needs it transposes it once). */
+function transpose(c: OpCtx): tf.Tensor | Laid {
   const x = c.input(0)
   const perm = c.ints('perm', null) ?? x.shape.map((_, i) => x.shape.length - 1 - i)
-  return tf.transpose(x.tensor(), perm)
+  if (perm.length !== x.shape.length || [...perm].sort((a, b) => a - b).some((v, i) => v !== i)) throw new OpError(`Transpose: perm [${perm.join(',')}] is not a permutation of rank ${x.shape.length}`)
+  return laid(x.physical(), composeTranspose(x.layout, perm))
 }
 
-function squeeze(c: OpCtx): tf.Tensor {
+function squeeze(c: OpCtx): tf.Tensor | Laid {
   const x = c.input(0)
   const r = x.shape.length
   const axes = axesOf(c, 13, 1)
   const drop = axes ? axes.map((a) => normAxis(a, r)) : x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
-  return tf.reshape(x.tensor(), x.shape.filter((_, i) => !drop.includes(i)))
+  return reshapeArg(x, x.shape.filter((_, i) => !drop.includes(i)))
 }
 
-function unsqueeze(c: OpCtx): tf.Tensor {
+function unsqueeze(c: OpCtx): tf.Tensor | Laid {
   const x = c.input(0)
   const axes = axesOf(c, 13, 1)
   if (!axes) throw new OpError('Unsqueeze needs axes')
@@ -72,23 +84,27 @@ function unsqueeze(c: OpCtx): tf.Tensor {
   const out: number[] = []
   let j = 0
   for (let i = 0; i < r; i++) out.push(norm.includes(i) ? 1 : (x.shape[j++] ?? 1))
-  return tf.reshape(x.tensor(), out)
+  return reshapeArg(x, out)
 }
 
-function concat(c: OpCtx): tf.Tensor {
-  const parts: tf.Tensor[] = []
+function concat(c: OpCtx): tf.Tensor | Laid {
+  const args: Arg[] = []
   for (let i = 0; i < c.numInputs; i++) {
     const a = c.optional(i)
-    if (a) parts.push(a.tensor())
+    if (a) args.push(a)
   }
-  const first = parts[0]
+  const first = args[0]
   if (!first) throw new OpError('Concat needs inputs')
-  const axis = normAxis(c.int('axis', 0), first.rank)
-  const nonEmpty = parts.filter((p) => (p.shape[axis] ?? 0) > 0 || parts.length === 1)
-  const dtype = nonEmpty.some((p) => p.dtype === 'float32') ? 'float32' : (first.dtype)
+  const axis = normAxis(c.int('axis', 0), first.shape.length)
+  if (args.some((a) => a.shape.length !== first.shape.length)) throw new OpError('Concat inputs must have the same rank')
+  // all parts in the layout of a permuted part (see alignedInputs); the axis follows the layout
+  const { tensors: parts, perm } = alignedInputs(c, args)
+  const pAxis = physicalAxis(perm, axis)
+  const nonEmpty = parts.filter((_, i) => ((args[i] as Arg).shape[axis] ?? 0) > 0 || parts.length === 1)
+  const dtype = nonEmpty.some((p) => p.dtype === 'float32') ? 'float32' : ((parts[0] as tf.Tensor).dtype)
   const same = nonEmpty.map((p) => (p.dtype === dtype ? p : tf.cast(p, dtype)))
-  if (same.length === 1) return tf.clone(same[0] as tf.Tensor)
-  return tf.concat(same, axis)
+  if (same.length === 1) return laid(tf.clone(same[0] as tf.Tensor), perm)
+  return laid(tf.concat(same, pAxis), perm)
 }
 
 function split(c: OpCtx): tf.Tensor[] {
@@ -120,7 +136,7 @@ function sliceParams(dim: number, start: number, end: number, step: number): num
   return idx
 }
 
-function slice(c: OpCtx): tf.Tensor {
+function slice(c: OpCtx): tf.Tensor | Laid {
   const xa = c.input(0)
   const r = xa.shape.length
   let starts: number[]
@@ -153,11 +169,18 @@ function slice(c: OpCtx): tf.Tensor {
       gathers.push([a, idx])
     }
   })
-  let y = xa.tensor()
-  if (size.some((s, i) => s !== xa.shape[i])) y = tf.slice(y, begin, size)
+  // on the stored tensor (axes mapped through its layout)
+  const q = xa.layout
+  let y = q ? xa.physical() : xa.tensor()
+  const pBegin = q ? q.map((a) => begin[a] ?? 0) : begin
+  const pSize = q ? q.map((a) => size[a] ?? 0) : size
+  if (size.some((s, i) => s !== xa.shape[i])) y = tf.slice(y, pBegin, pSize)
   else if (gathers.length === 0) y = tf.clone(y)
-  for (const [a, idx] of gathers) y = idx.length === 0 ? tf.slice(y, y.shape.map(() => 0), y.shape.map((d, i) => (i === a ? 0 : d))) : gatherHost(y, idx, a)
-  return y
+  for (const [la, idx] of gathers) {
+    const a = physicalAxis(q, la)
+    y = idx.length === 0 ? tf.slice(y, y.shape.map(() => 0), y.shape.map((d, i) => (i === a ? 0 : d))) : gatherHost(y, idx, a)
+  }
+  return laid(y, q)
 }
 
 function gather(c: OpCtx): tf.Tensor {

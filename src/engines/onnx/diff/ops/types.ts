@@ -1,5 +1,6 @@
 // What an op implementation sees: its inputs (tensors, and host values when constant), attributes, opset.
 import type { Tensor } from '@tensorflow/tfjs-core'
+import type { Laid, Perm } from '../layout'
 import type { AttrValue, DType, HostTensor, NodeIR } from '../model'
 
 export interface Arg {
@@ -10,8 +11,13 @@ export interface Arg {
   readonly isConst: boolean
   /** Host copy when the value is a constant, else null (folded constants are read back on first access). */
   readonly host: HostTensor | null
-  /** The value as a tensor (constants: a cached tensor owned by the graph; do not dispose). */
+  /** The value as a tensor in ONNX (logical) layout (constants: a cached tensor owned by the graph; do not
+   * dispose). A value stored permuted is transposed back once per run on first call. */
   tensor(): Tensor
+  /** How the value is stored: physical = transpose(logical, layout); null = stored in logical layout. */
+  readonly layout: Perm | null
+  /** The stored tensor (equal to tensor() when layout is null). */
+  physical(): Tensor
   /** Host values as numbers (constants: free; otherwise a synchronous read-back). */
   values(): number[]
 }
@@ -35,7 +41,8 @@ export interface OpCtx {
   derived(arg: Arg, key: string, make: (t: Tensor) => Tensor): Tensor
 }
 
-export type OpFn = (ctx: OpCtx) => Tensor | Tensor[]
+/** An op returns logical tensors, or tensors stored in a permuted layout (see ../layout.ts). */
+export type OpFn = (ctx: OpCtx) => Tensor | Laid | (Tensor | Laid)[]
 
 export type OpRegistry = Record<string, OpFn>
 

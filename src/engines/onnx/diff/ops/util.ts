@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { OpError } from './types'
+import { type Arg, type OpCtx, OpError } from './types'
+import { type Perm, samePerm, toPhysical } from '../layout'
 
 export function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis
@@ -89,4 +90,27 @@ export function gatherHost(x: tf.Tensor, idx: readonly number[], axis: number): 
 
 export function isFloat(x: tf.Tensor): boolean {
   return x.dtype === 'float32'
+}
+
+/**
+ * The inputs of a broadcasting elementwise op in one common stored layout: that of a permuted input of the
+ * highest rank (its stored tensor is used as is), the others broadcast-padded and permuted to match (constants
+ * once, cached). With no permuted input of that rank: the logical tensors and layout null.
+ */
+export function alignedInputs(c: OpCtx, args: readonly Arg[]): { tensors: tf.Tensor[]; perm: Perm | null } {
+  const rank = Math.max(...args.map((a) => a.shape.length))
+  const lead = args.find((a) => a.layout && a.shape.length === rank)
+  const perm = lead?.layout ?? null
+  if (!perm) return { tensors: args.map((a) => a.tensor()), perm: null }
+  const key = `perm:${perm.join(',')}:${rank}`
+  const convert = (t: tf.Tensor): tf.Tensor => {
+    if (t.size === 1) return t // a scalar broadcasts in any layout
+    const padded = t.rank < rank ? tf.reshape(t, [...Array<number>(rank - t.rank).fill(1), ...t.shape]) : t
+    return toPhysical(padded, perm)
+  }
+  const tensors = args.map((a) => {
+    if (a.layout && samePerm(a.layout, perm)) return a.physical()
+    return a.isConst ? c.derived(a, key, convert) : convert(a.tensor())
+  })
+  return { tensors, perm }
 }
