@@ -57,7 +57,7 @@ describe('explain', () => {
     expect(explain('wasm', t, swiftshader, 'manifold MLP')).toBe('wasm — ≥ 2.5× faster than webgl (SwiftShader, software renderer) for manifold MLP')
   })
   it('says when only one backend could run it', () => {
-    expect(explain('cpu', [{ backend: 'cpu', status: 'timed', ms: 5, firstMs: 5 }], {}, 'toy')).toBe('cpu — the only backend that can run toy here')
+    expect(explain('cpu', [{ backend: 'cpu', status: 'timed', ms: 5, firstMs: 5 }], { userAgent: 'x' }, 'toy')).toBe('cpu — the only backend that can run toy here')
   })
   it('names a hardware adapter by vendor and architecture', () => {
     const env: MeasureEnvironment = { userAgent: 'x', adapter: { vendor: 'nvidia', architecture: 'hopper', device: '', description: '', isFallbackAdapter: false } }

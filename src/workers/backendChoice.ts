@@ -108,14 +108,17 @@ export function boundFor(remainingMs: number, backendsLeft: number): number {
   return Math.max(MIN_BACKEND_MS, remainingMs / Math.max(1, backendsLeft))
 }
 
+type Timed = Extract<BackendTiming, { status: 'timed' }>
+type Abandoned = Extract<BackendTiming, { status: 'abandoned' }>
+
 /** Timed backends by time; abandoned ones after every timed one (they are slower than their bound). */
-export function rank(timings: readonly BackendTiming[]): BackendTiming[] {
-  const timed = timings.filter((t) => t.status === 'timed').sort((a, b) => a.ms - b.ms)
-  const abandoned = timings.filter((t) => t.status === 'abandoned').sort((a, b) => a.atLeastMs - b.atLeastMs)
+export function rank(timings: readonly BackendTiming[]): (Timed | Abandoned)[] {
+  const timed = timings.filter((t): t is Timed => t.status === 'timed').sort((a, b) => a.ms - b.ms)
+  const abandoned = timings.filter((t): t is Abandoned => t.status === 'abandoned').sort((a, b) => a.atLeastMs - b.atLeastMs)
   return [...timed, ...abandoned]
 }
 
-export function pickFastest(timings: readonly BackendTiming[]): { chosen: TfjsBackend; runnerUp?: BackendTiming } {
+export function pickFastest(timings: readonly BackendTiming[]): { chosen: TfjsBackend; runnerUp?: Timed | Abandoned } {
   const r = rank(timings)
   const best = r[0]
   if (!best || best.status !== 'timed') {

@@ -1,6 +1,7 @@
 import { useCompute } from '../../app/computeStore'
 import { ProgressBar } from '../../components/ProgressBar'
 import type { DiagnosticRow } from '../../workers/api'
+import { BackendChoicePanel } from './BackendChoicePanel'
 
 const fmtMs = (ms: number | undefined): string => (ms === undefined ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0))
 const fmtDiff = (d: number | undefined): string => (d === undefined ? '—' : d === 0 ? '0' : d.toExponential(1))
@@ -76,6 +77,7 @@ export function DiagnosticsPage() {
           </tbody>
         </table>
       )}
+      <BackendChoicePanel />
     </section>
   )
 }

@@ -101,13 +101,13 @@ export const useModels = create<ModelsState>((set, get) => ({
     try {
       const r = await computeWorker().sampleModel(
         id,
-        { onnxUrl: m.onnxUrl, shape: [channels, height, width], count: get().sampleCount, steps: get().sampleSteps, sampler: get().sampler, seed: 0 },
+        { onnxUrl: m.onnxUrl, model: m.id, shape: [channels, height, width], count: get().sampleCount, steps: get().sampleSteps, sampler: get().sampler, seed: 0 },
         proxy((p: SampleProgress) => set({ sampleProgress: p })),
       )
       set({ sampleResult: r })
     } catch (e) {
       const msg = errText(e)
-      set({ message: /cancelled/.test(msg) ? 'Sampling cancelled.' : `Sampling failed: ${msg}` })
+      set({ message: /cancelled/.test(msg) ? 'Sampling cancelled.' : msg.startsWith('The GPU was lost') ? msg : `Sampling failed: ${msg}` })
     } finally {
       set({ sampleJob: undefined })
     }

@@ -7,6 +7,7 @@ import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry } from '../../app/modelRegistry'
 import { decodeImage, ImageInputError, type ImageData3 } from '../../app/images'
 import { loadLastRun, saveLastRun } from '../../app/persistence/studioDb'
+import { useCompute } from '../../app/computeStore'
 
 interface StudioState {
   config: StudioConfig
@@ -64,7 +65,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     if (!m || get().jobId || get().imageBusy) return
     set({ imageBusy: true, imageError: undefined })
     try {
-      const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
+      const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, model: m.id, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
       const [c, h, w] = m.shape
       set({ image: { data: r.samples.map((v) => Math.max(-2, Math.min(2, v))), c, h, w }, config: { ...get().config, image: 'sample' } })
       writeUrl(get().config)
@@ -154,7 +155,8 @@ export const useStudio = create<StudioState>((set, get) => ({
       await saveLastRun({ config, image, observation: st.observation, results: st.results, backend: r.backend, savedAt: Date.now() }).catch(() => {})
     } catch (e) {
       const msg = errText(e)
-      set({ runError: /cancelled/.test(msg) ? 'Run cancelled.' : `The run failed: ${msg}` })
+      // a lost GPU comes with its own complete sentence (where the run stopped, what to do)
+      set({ runError: /cancelled/.test(msg) ? 'Run cancelled.' : msg.startsWith('The GPU was lost') ? msg : `The run failed: ${msg}` })
     } finally {
       set({ jobId: undefined })
     }
@@ -183,4 +185,8 @@ function schedulePreview(): void {
 }
 useStudio.subscribe((s, prev) => {
   if (s.image !== prev.image || !sameProblem(s.config, prev.config)) schedulePreview()
+})
+// a new backend (e.g. after a lost GPU) redraws the problem panel: its last preview may have failed on the old one
+useCompute.subscribe((s, prev) => {
+  if (prev.status && s.status && s.status.backend !== prev.status.backend) schedulePreview()
 })
