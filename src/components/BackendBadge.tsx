@@ -14,7 +14,7 @@ export function BackendBadge() {
   return (
     <span className={`badge badge-${status.backend}`} data-testid="backend-badge" data-backend={status.backend} data-source={status.verdict?.source ?? ''} title={title}>
       tfjs · {status.backend}
-      {status.measuring ? <span className="badge-why" data-testid="backend-reason"> · measuring…</span>
+      {status.measuring ? <span className="badge-why" data-testid="backend-reason" title={status.measuring}> · measuring…</span>
         : short && <span className="badge-why" data-testid="backend-reason"> · {short}</span>}
     </span>
   )

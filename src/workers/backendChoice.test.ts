@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  boundFor, cacheKey, explain, forcedVerdict, measuredVerdict, measurementOrder, MIN_BACKEND_MS, pickFastest, usableCached,
+  boundFor, cacheKey, explain, prescreen, forcedVerdict, measuredVerdict, measurementOrder, MIN_BACKEND_MS, pickFastest, usableCached,
   type BackendTiming, type MeasureEnvironment, type Workload,
 } from './backendChoice'
 
@@ -114,5 +114,24 @@ describe('measurement plan', () => {
     expect(boundFor(1800, 2)).toBe(900)
     expect(boundFor(100, 2)).toBe(MIN_BACKEND_MS)
     expect(boundFor(-50, 0)).toBe(MIN_BACKEND_MS)
+  })
+})
+
+describe('prescreen', () => {
+  const startup = measuredVerdict(swiftshader, { kind: 'general', label: 'the start-up check' }, [
+    { backend: 'wasm', status: 'timed', ms: 1.5, firstMs: 5, totalMs: 200 },
+    { backend: 'webgpu', status: 'abandoned', atLeastMs: 940 },
+    { backend: 'webgl', status: 'timed', ms: 2, firstMs: 300, totalMs: 400 },
+  ], 1)
+  it('skips a software GPU that was much slower on the start-up check, and says so in the badge line', () => {
+    const skipped = prescreen(startup, swiftshader, ['webgpu', 'webgl', 'wasm', 'cpu'])
+    expect(skipped.map((s) => s.backend)).toEqual(['webgpu'])
+    const timings: BackendTiming[] = [{ backend: 'wasm', status: 'timed', ms: 80, firstMs: 700 }, ...skipped]
+    expect(explain('wasm', timings, swiftshader, 'cifar10-unet')).toBe('wasm — ≥ 4.7× faster than webgpu (SwiftShader, software adapter) on the start-up check; not worth timing for cifar10-unet')
+  })
+  it('never skips a hardware GPU, nor without a start-up verdict', () => {
+    const hw: MeasureEnvironment = { userAgent: 'x', adapter: { vendor: 'nvidia', architecture: 'hopper', device: '', description: '', isFallbackAdapter: false } }
+    expect(prescreen(startup, hw, ['webgpu', 'wasm'])).toEqual([])
+    expect(prescreen(undefined, swiftshader, ['webgpu', 'wasm'])).toEqual([])
   })
 })

@@ -29,10 +29,10 @@ export interface MeasureEnvironment {
 
 /** One backend's result: timed, abandoned past its time bound (so only a lower bound), or unusable. */
 export type BackendTiming =
-  | { backend: TfjsBackend; status: 'timed'; /** steady-state (second call) ms */ ms: number; /** first call incl. compilation */ firstMs: number }
-  | { backend: TfjsBackend; status: 'abandoned'; /** the bound it ran past */ atLeastMs: number }
+  | { backend: TfjsBackend; status: 'timed'; /** steady-state (second call) ms */ ms: number; /** first call incl. compilation */ firstMs: number; /** start + build + both calls */ totalMs?: number }
+  | { backend: TfjsBackend; status: 'abandoned'; /** start + build + calls, stopped at its bound */ atLeastMs: number }
   | { backend: TfjsBackend; status: 'failed'; reason: string }
-  | { backend: TfjsBackend; status: 'skipped'; reason: string }
+  | { backend: TfjsBackend; status: 'skipped'; reason: string; /** skipped because it was at least this many times slower on a lighter workload */ slowerBy?: { times: number; on: string } }
 
 export interface Verdict {
   key: string
@@ -103,9 +103,56 @@ export function measurementOrder(available: readonly TfjsBackend[]): { order: Tf
   return { order, skipped }
 }
 
-/** How long the next backend may take for its first call: an equal share of what is left, at least MIN_BACKEND_MS. */
-export function boundFor(remainingMs: number, backendsLeft: number): number {
-  return Math.max(MIN_BACKEND_MS, remainingMs / Math.max(1, backendsLeft))
+/** A hardware GPU gets this long for its first two calls: shader compilation is a one-time cost worth waiting for. */
+export const HARDWARE_BOUND_MS = 8000
+
+/**
+ * How long the next backend may take (start, build, first and second call): an equal share of what is left of
+ * the budget, but at least MIN_BACKEND_MS and at least twice what the reference took for the same (so that a
+ * stopped backend is really slower); a hardware GPU at least HARDWARE_BOUND_MS.
+ */
+export function boundFor(remainingMs: number, backendsLeft: number, referenceMs = 0, software = true): number {
+  const share = Math.max(MIN_BACKEND_MS, remainingMs / Math.max(1, backendsLeft), 2 * referenceMs)
+  return software ? share : Math.max(share, HARDWARE_BOUND_MS)
+}
+
+/** How much slower than the chosen backend each other backend was in a verdict (≥ for a stopped one). */
+export function slowdowns(v: Verdict): Map<TfjsBackend, number> {
+  const out = new Map<TfjsBackend, number>()
+  const best = v.timings.find((t) => t.backend === v.chosen)
+  if (!best || best.status !== 'timed') return out
+  for (const t of v.timings) {
+    if (t.backend === v.chosen) continue
+    if (t.status === 'timed') out.set(t.backend, t.ms / Math.max(best.ms, 1e-3))
+    if (t.status === 'abandoned') out.set(t.backend, t.atLeastMs / Math.max(best.totalMs ?? best.ms, 1e-3))
+  }
+  return out
+}
+
+/** A software GPU this much slower on the start-up check is not timed on the heavy workloads. */
+export const PRESCREEN_TIMES = 3
+
+/**
+ * Backends not worth timing on a heavy workload: software GPUs (fallback adapter, software renderer) that
+ * were ≥ PRESCREEN_TIMES slower than the chosen backend on the start-up check. Timing a U-Net step on such a
+ * device leaves it busy in the browser's GPU process for up to a minute after being stopped, on the same CPU
+ * the run then needs.
+ */
+export function prescreen(startup: Verdict | undefined, env: MeasureEnvironment, available: readonly TfjsBackend[]): BackendTiming[] {
+  if (!startup || startup.workloadKind !== 'general') return []
+  const out: BackendTiming[] = []
+  for (const [b, times] of slowdowns(startup)) {
+    if (!available.includes(b) || !isSoftware(b, env) || times < PRESCREEN_TIMES || b === 'wasm' || b === 'cpu') continue
+    out.push({ backend: b, status: 'skipped', reason: `not timed: on ${startup.workload} this software device was ≥ ${fmtRatio(times)}× slower than ${startup.chosen}`, slowerBy: { times, on: startup.workload } })
+  }
+  return out
+}
+
+/** Whether a backend runs on a software device here (a fallback WebGPU adapter, a software WebGL renderer). */
+export function isSoftware(backend: TfjsBackend, env: MeasureEnvironment): boolean {
+  if (backend === 'webgpu') return env.adapter?.isFallbackAdapter === true || /swiftshader/i.test(env.adapter?.architecture ?? '')
+  if (backend === 'webgl') return /swiftshader|llvmpipe|software/i.test(env.webglRenderer ?? '')
+  return true
 }
 
 type Timed = Extract<BackendTiming, { status: 'timed' }>
@@ -135,10 +182,18 @@ export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], 
   const best = timings.find((t) => t.backend === chosen)
   const runnerUp = rank(timings).find((t) => t.backend !== chosen)
   if (!best || best.status !== 'timed') return `${chosen} for ${workload}`
-  if (!runnerUp) return `${chosen} — the only backend that can run ${workload} here`
+  if (!runnerUp) {
+    const pre = timings.find((t): t is Extract<BackendTiming, { status: 'skipped' }> => t.status === 'skipped' && t.slowerBy !== undefined)
+    if (pre?.slowerBy) {
+      const device = describeBackendDevice(pre.backend, env)
+      return `${chosen} — ≥ ${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing for ${workload}`
+    }
+    return `${chosen} — the only backend that can run ${workload} here`
+  }
   const device = describeBackendDevice(runnerUp.backend, env)
   const other = `${runnerUp.backend}${device ? ` (${device})` : ''}`
-  const ratio = runnerUp.status === 'timed' ? runnerUp.ms / Math.max(best.ms, 1e-3) : runnerUp.atLeastMs / Math.max(best.ms, 1e-3)
+  // a stopped backend is compared by what both took for start, build and two calls (a lower bound)
+  const ratio = runnerUp.status === 'timed' ? runnerUp.ms / Math.max(best.ms, 1e-3) : runnerUp.atLeastMs / Math.max(best.totalMs ?? best.ms, 1e-3)
   const times = `${runnerUp.status === 'abandoned' ? '≥ ' : ''}${fmtRatio(ratio)}×`
   return `${chosen} — ${times} faster than ${other} for ${workload}`
 }

@@ -6,10 +6,10 @@
 import { probeBackend, TFJS_BACKENDS, type ProbeResult, type TfjsBackend } from '../engines/tfjs/backends'
 import type { BackendStatus } from './api'
 import { BackendGate, type Lease } from './backendGate'
-import { cacheKey, forcedVerdict, measuredVerdict, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
+import { cacheKey, forcedVerdict, isSoftware, measuredVerdict, prescreen, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
 import { adapterInfo, webglRenderer, type GpuDeviceLike } from './gpu'
 import { JobStopped, type Progress } from './jobs'
-import { measureBackends } from './measure'
+import { measureBackends, timeInWorker } from './measure'
 import { evictDenoisers } from './onnxModels'
 import { backendReady, jobs, setBackendReady, tf } from './runtime'
 import { clearVerdicts, listVerdicts, loadVerdict, saveVerdict } from './verdictCache'
@@ -109,16 +109,20 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
     }
   }
   await ensureProbed(TFJS_BACKENDS)
-  measuring = `measuring the backends for ${spec.workload.label}`
+  const what = `measuring the backends for ${spec.workload.label}`
+  measuring = what
   publish()
   try {
+    const recipe = await spec.recipe()
     const timings: BackendTiming[] = await measureBackends(okBackends(), {
-      switchTo,
-      prepare: () => spec.prepare(),
-      discard: (b) => spec.discard?.(b),
-      onProgress: (m) => onProgress?.(`${measuring}: ${m}`),
+      timeOne: (b, bound, sig) => timeInWorker(b, recipe, bound, sig),
+      onProgress: (m) => {
+        measuring = `${what}: ${m}`
+        publish()
+        onProgress?.(measuring)
+      },
       signal,
-    })
+    }, undefined, (b) => isSoftware(b, env), spec.workload.kind === 'general' ? [] : prescreen(startupVerdict(), env, okBackends()))
     const v = measuredVerdict(env, spec.workload, timings, Date.now())
     const note = await saveVerdict(v)
     if (note) v.cacheNote = note
@@ -128,6 +132,8 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
     measuring = undefined
   }
 }
+
+const startupVerdict = (): Verdict | undefined => verdicts.get(cacheKey(env, startupWorkload.workload))
 
 /** Chooses the tfjs backend at start-up: the forced one when it works, else the measured start-up verdict. */
 export async function initBackends(wanted: TfjsBackend | undefined, onChange: (s: BackendStatus) => void): Promise<BackendStatus> {
@@ -190,6 +196,7 @@ export async function runJob<T>(id: string, opts: JobOptions, body: (signal: Abo
       lease = await gate.acquire({ label: opts.label, want, exclusive: opts.exclusive, signal, onWait: opts.onWait, controller })
       running.set(id, { label: opts.label, lease, controller })
       if (lease.note) opts.onWait?.(lease.note)
+      publish()
       await opts.prepare?.(signal)
     },
     cleanup: () => {
@@ -297,7 +304,11 @@ async function onGpuLost(reason: string): Promise<void> {
   // waits until the stopped jobs have unwound (their tensors freed), then cleans up and moves on
   await gate.with({ exclusive: true, label: 'recovery from the lost GPU' }, async () => {
     evictDenoisers('webgpu')
-    if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu')
+    try {
+      if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu')
+    } catch (e) {
+      console.warn(`removing the lost webgpu backend: ${e instanceof Error ? e.message : String(e)}`)
+    }
     for (const [k, v] of verdicts) if (v.chosen === 'webgpu') verdicts.delete(k)
     let to = next
     if (!probes.get(to)?.ok && !(await probe(to)).ok) to = (await ladderAfterLoss()) ?? 'cpu'

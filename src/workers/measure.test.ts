@@ -1,62 +1,68 @@
 import { describe, expect, it } from 'vitest'
-import { measureBackends, type WorkloadStep } from './measure'
+import { measureBackends, type MeasureHooks } from './measure'
+import { HARDWARE_BOUND_MS, MIN_BACKEND_MS, type BackendTiming } from './backendChoice'
 import type { TfjsBackend } from '../engines/tfjs/backends'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Fake backends whose step takes `ms[backend]` per call (the first call `first[backend]`). */
-function hooks(first: Partial<Record<TfjsBackend, number>>, ms: Partial<Record<TfjsBackend, number>>, fail: TfjsBackend[] = []) {
-  const log: string[] = []
-  let current: TfjsBackend = 'cpu'
-  return {
-    log,
-    hooks: {
-      switchTo: async (b: TfjsBackend) => { current = b; log.push(`switch ${b}`) },
-      prepare: async (b: TfjsBackend): Promise<WorkloadStep> => {
-        let calls = 0
-        return {
-          run: async () => {
-            if (fail.includes(b)) throw new Error(`${b} kernel failed`)
-            await sleep(calls++ === 0 ? first[b] ?? 0 : ms[b] ?? 0)
-          },
-          dispose: () => log.push(`dispose ${b}`),
-        }
-      },
-      discard: (b: TfjsBackend) => log.push(`discard ${b}`),
-      current: () => current,
+/** Records the bound each backend got; each "takes" `ms[backend]` (over its bound = abandoned). */
+function fake(ms: Partial<Record<TfjsBackend, number>>, clock: { now: number }) {
+  const bounds: [TfjsBackend, number | undefined][] = []
+  const hooks: MeasureHooks = {
+    async timeOne(b, bound) {
+      bounds.push([b, bound])
+      const t = ms[b] ?? 0
+      if (bound !== undefined && t > bound) {
+        clock.now += bound
+        return { backend: b, status: 'abandoned', atLeastMs: bound }
+      }
+      clock.now += t
+      return { backend: b, status: 'timed', ms: t, firstMs: t * 2 } satisfies BackendTiming
     },
   }
+  return { hooks, bounds }
 }
 
 describe('measureBackends', () => {
-  it('times wasm first, abandons a backend past its bound (counted slower), and frees every step', async () => {
-    const h = hooks({ wasm: 5, webgpu: 2000, webgl: 30 }, { wasm: 5, webgpu: 2000, webgl: 20 })
-    const t0 = performance.now()
-    const timings = await measureBackends(['webgpu', 'webgl', 'wasm', 'cpu'], h.hooks, 600)
-    const took = performance.now() - t0
-    expect(took, "it did not wait for the 2 s webgpu step").toBeLessThan(1900)
-    expect(h.log.filter((l) => l.startsWith('switch'))).toEqual(['switch wasm', 'switch webgpu', 'switch webgl'])
-    const by = Object.fromEntries(timings.map((t) => [t.backend, t]))
-    expect(by.wasm?.status).toBe('timed')
-    expect(by.webgl?.status).toBe('timed')
-    expect(by.cpu?.status).toBe('skipped')
-    expect(by.webgpu?.status).toBe('abandoned')
-    if (by.webgpu?.status === 'abandoned') expect(by.webgpu.atLeastMs).toBeGreaterThanOrEqual(250)
-    expect(h.log).toContain('discard webgpu')
-    for (const b of ['wasm', 'webgpu', 'webgl']) expect(h.log).toContain(`dispose ${b}`)
+  it('times wasm first without a bound, then shares what is left of the budget among the others', async () => {
+    const clock = { now: 0 }
+    const real = performance.now
+    performance.now = () => clock.now
+    try {
+      const f = fake({ wasm: 50, webgpu: 5000, webgl: 100 }, clock)
+      const timings = await measureBackends(['webgpu', 'webgl', 'wasm', 'cpu'], f.hooks, 2000)
+      // (2000 − 50) / 2 for webgpu, then what is left (975) for webgl
+      expect(f.bounds).toEqual([['wasm', undefined], ['webgpu', 975], ['webgl', 975]])
+      const by = Object.fromEntries(timings.map((t) => [t.backend, t.status]))
+      expect(by).toEqual({ cpu: 'skipped', wasm: 'timed', webgpu: 'abandoned', webgl: 'timed' })
+    } finally {
+      performance.now = real
+    }
   })
 
-  it('records a backend whose step throws as failed, and goes on', async () => {
-    const h = hooks({ wasm: 1 }, { wasm: 1 }, ['webgl'])
-    const timings = await measureBackends(['webgl', 'wasm'], h.hooks, 500)
-    expect(timings.find((t) => t.backend === 'webgl')).toEqual({ backend: 'webgl', status: 'failed', reason: 'webgl kernel failed' })
-    expect(timings.find((t) => t.backend === 'wasm')?.status).toBe('timed')
+  it('gives a backend at least twice what the reference took, and a hardware GPU at least HARDWARE_BOUND_MS', async () => {
+    const clock = { now: 0 }
+    const real = performance.now
+    performance.now = () => clock.now
+    try {
+      // wasm: first 2×3000 + steady 3000 = 9000 ms in all → webgpu may take 18 000 ms before it counts as slower
+      const f = fake({ wasm: 3000 }, clock)
+      await measureBackends(['webgpu', 'wasm'], f.hooks, 2000)
+      expect(f.bounds).toEqual([['wasm', undefined], ['webgpu', 18_000]])
+      const g = fake({ wasm: 1 }, clock)
+      await measureBackends(['webgpu', 'wasm'], g.hooks, 2000, (b) => b !== 'webgpu')
+      expect(g.bounds).toEqual([['wasm', undefined], ['webgpu', HARDWARE_BOUND_MS]])
+      const h = fake({ wasm: 1 }, { now: 0 })
+      clock.now = 0
+      await measureBackends(['webgpu', 'wasm'], { ...h.hooks, timeOne: async (b, bound) => { clock.now += 5000; return h.hooks.timeOne(b, bound) } }, 2000)
+      expect(h.bounds[1]).toEqual(['webgpu', MIN_BACKEND_MS])
+    } finally {
+      performance.now = real
+    }
   })
 
   it('stops when its signal is aborted', async () => {
-    const h = hooks({ wasm: 1 }, { wasm: 1 })
     const ac = new AbortController()
     ac.abort(new Error('cancelled'))
-    await expect(measureBackends(['wasm'], { ...h.hooks, signal: ac.signal }, 500)).rejects.toThrow('cancelled')
+    const f = fake({ wasm: 1 }, { now: 0 })
+    await expect(measureBackends(['wasm'], { ...f.hooks, signal: ac.signal }, 500)).rejects.toThrow('cancelled')
   })
 })
