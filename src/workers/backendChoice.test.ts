@@ -135,3 +135,15 @@ describe('prescreen', () => {
     expect(prescreen(undefined, swiftshader, ['webgpu', 'wasm'])).toEqual([])
   })
 })
+
+describe('prescreen of a stopped backend', () => {
+  it('skips a software GPU stopped at its bound even when the bound was only twice the reference', () => {
+    const startup = measuredVerdict(swiftshader, { kind: 'general', label: 'the start-up check' }, [
+      { backend: 'wasm', status: 'timed', ms: 1.5, firstMs: 5, totalMs: 400 },
+      { backend: 'webgl', status: 'abandoned', atLeastMs: 800 },
+      { backend: 'webgpu', status: 'timed', ms: 3, firstMs: 500, totalMs: 900 },
+    ], 1)
+    // webgl: stopped (2×) → skipped; webgpu: timed at 2× → still timed on the heavy workload
+    expect(prescreen(startup, swiftshader, ['webgpu', 'webgl', 'wasm']).map((t) => t.backend)).toEqual(['webgl'])
+  })
+})

@@ -134,16 +134,20 @@ export const PRESCREEN_TIMES = 3
 
 /**
  * Backends not worth timing on a heavy workload: software GPUs (fallback adapter, software renderer) that
- * were ≥ PRESCREEN_TIMES slower than the chosen backend on the start-up check. Timing a U-Net step on such a
+ * were stopped at their bound, or timed ≥ PRESCREEN_TIMES slower than the chosen backend, on the start-up check. Timing a U-Net step on such a
  * device leaves it busy in the browser's GPU process for up to a minute after being stopped, on the same CPU
  * the run then needs.
  */
 export function prescreen(startup: Verdict | undefined, env: MeasureEnvironment, available: readonly TfjsBackend[]): BackendTiming[] {
   if (!startup || startup.workloadKind !== 'general') return []
   const out: BackendTiming[] = []
-  for (const [b, times] of slowdowns(startup)) {
-    if (!available.includes(b) || !isSoftware(b, env) || times < PRESCREEN_TIMES || b === 'wasm' || b === 'cpu') continue
-    out.push({ backend: b, status: 'skipped', reason: `not timed: on ${startup.workload} this software device was ≥ ${fmtRatio(times)}× slower than ${startup.chosen}`, slowerBy: { times, on: startup.workload } })
+  const slower = slowdowns(startup)
+  for (const t of startup.timings) {
+    const times = slower.get(t.backend)
+    if (times === undefined || !available.includes(t.backend) || !isSoftware(t.backend, env) || t.backend === 'wasm' || t.backend === 'cpu') continue
+    // stopped at its bound (it could not even finish the small check in time), or timed and much slower
+    if (t.status !== 'abandoned' && times < PRESCREEN_TIMES) continue
+    out.push({ backend: t.backend, status: 'skipped', reason: `not timed: on ${startup.workload} this software device was ≥ ${fmtRatio(times)}× slower than ${startup.chosen}${t.status === 'abandoned' ? ' (stopped at its time bound)' : ''}`, slowerBy: { times, on: startup.workload } })
   }
   return out
 }
@@ -183,7 +187,8 @@ export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], 
   const runnerUp = rank(timings).find((t) => t.backend !== chosen)
   if (!best || best.status !== 'timed') return `${chosen} for ${workload}`
   if (!runnerUp) {
-    const pre = timings.find((t): t is Extract<BackendTiming, { status: 'skipped' }> => t.status === 'skipped' && t.slowerBy !== undefined)
+    const pres = timings.filter((t): t is Extract<BackendTiming, { status: 'skipped' }> => t.status === 'skipped' && t.slowerBy !== undefined)
+    const pre = pres.find((t) => t.backend === 'webgpu') ?? pres[0]
     if (pre?.slowerBy) {
       const device = describeBackendDevice(pre.backend, env)
       return `${chosen} — ≥ ${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing for ${workload}`
