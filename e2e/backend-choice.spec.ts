@@ -21,19 +21,20 @@ test('the default studio run measures the backends, runs on the fastest, and the
   await expect(page.getByTestId('backend-reason')).toContainText('cifar10-unet')
   // Diagnostics shows the measured table
   await page.getByTestId('nav-diagnostics').click()
-  const unet = page.getByTestId('verdict-row').filter({ hasText: 'cifar10-unet' })
+  const row = (workload: string) => page.locator(`[data-testid="verdict-row"][data-workload="${workload}"]`)
+  const unet = row('cifar10-unet')
   await expect(unet).toHaveAttribute('data-chosen', 'wasm')
   await expect(unet).toHaveAttribute('data-source', 'measured')
-  await expect(page.getByTestId('verdict-row').filter({ hasText: 'start-up check' })).toHaveAttribute('data-chosen', 'wasm')
+  await expect(row('the start-up check')).toHaveAttribute('data-chosen', 'wasm')
   // a second visit: the verdicts come from the cache
   await page.goto('/#/studio')
   await expect(page.getByTestId('studio-run')).toBeEnabled({ timeout: 120_000 })
   await expect(badge).toHaveAttribute('data-source', 'cached')
   await page.goto('/#/diagnostics')
-  await expect(page.getByTestId('verdict-row').filter({ hasText: 'cifar10-unet' })).toHaveAttribute('data-source', 'cached')
+  await expect(row('cifar10-unet')).toHaveAttribute('data-source', 'cached')
   // re-measure: forgets the stored verdicts and times again
   await page.getByTestId('remeasure').click()
-  await expect(page.getByTestId('verdict-row').filter({ hasText: 'start-up check' })).toHaveAttribute('data-source', 'measured', { timeout: 60_000 })
+  await expect(row('the start-up check')).toHaveAttribute('data-source', 'measured', { timeout: 60_000 })
   await expect(badge).toHaveAttribute('data-backend', 'wasm')
 })
 

@@ -297,7 +297,14 @@ async function onGpuLost(reason: string): Promise<void> {
   for (const j of running.values()) {
     if (j.lease.backend === 'webgpu' && !j.controller.signal.aborted) j.controller.abort(new JobStopped(lostMessage(j, next)))
   }
-  if (forced === 'webgpu') forced = undefined
+  // "press Run to start again on <next>" must hold: a forced webgpu becomes <next> for this session, and
+  // every verdict that chose webgpu now chooses the next fastest it measured (or <next>)
+  if (forced === 'webgpu') forced = next
+  for (const [k, v] of verdicts) {
+    if (v.chosen !== 'webgpu') continue
+    const alt = v.timings.filter((t): t is Extract<BackendTiming, { status: 'timed' }> => t.status === 'timed' && t.backend !== 'webgpu').sort((a, b) => a.ms - b.ms)[0]?.backend ?? next
+    verdicts.set(k, { ...v, chosen: alt, reason: `${alt} — the GPU was lost; ${alt} is the next fastest for ${v.workload}` })
+  }
   notice = `The GPU device was lost (${reason}); now computing on ${next}.`
   probes.set('webgpu', { backend: 'webgpu', ok: false, reason: `the GPU device was lost in this session (${reason}); reload the page to use it again`, ms: 0 })
   publish()
@@ -309,10 +316,10 @@ async function onGpuLost(reason: string): Promise<void> {
     } catch (e) {
       console.warn(`removing the lost webgpu backend: ${e instanceof Error ? e.message : String(e)}`)
     }
-    for (const [k, v] of verdicts) if (v.chosen === 'webgpu') verdicts.delete(k)
     let to = next
     if (!probes.get(to)?.ok && !(await probe(to)).ok) to = (await ladderAfterLoss()) ?? 'cpu'
     await switchTo(to)
+    if (forced && forced !== to) forced = to
     if (lastVerdict?.chosen === 'webgpu' || lastVerdict?.source === 'forced') {
       lastVerdict = { ...lastVerdict, chosen: to, source: 'measured', reason: `${to} — the GPU was lost; ${to} is the next fastest for ${lastVerdict.workload}` }
     }

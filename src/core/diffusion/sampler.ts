@@ -97,7 +97,15 @@ export async function sample(denoise: PosteriorDenoiserFn, shape: readonly numbe
       const { sigmaT: st, sigmaS: ss } = grid[k]
       const coef = kind === 'ddpm' ? 1 - (ss * ss) / (st * st) : 1 - ss / st
       const d = denoise(x, { sigma: st, sigmaNext: ss, coef })
-      if (opts.onStep && k % every === 0) await opts.onStep({ step: k, steps: grid.length, sigma: st, x, denoised: d })
+      if (opts.onStep && k % every === 0) {
+        // a failing callback (e.g. a read-back on a lost GPU) must not leak this step's estimate
+        try {
+          await opts.onStep({ step: k, steps: grid.length, sigma: st, x, denoised: d })
+        } catch (e) {
+          d.dispose()
+          throw e
+        }
+      }
       const xs = tf.tidy(() => {
         if (kind === 'ddpm') {
           // §2.2, η = 1: x_s = x_t − τ(x_t − D̃) + σ_s √τ ε
@@ -120,7 +128,14 @@ export async function sample(denoise: PosteriorDenoiserFn, shape: readonly numbe
     check()
     // §2.1: one extra denoiser call at σ(0) = a returns the sample
     const out = denoise(x, { sigma: schedule.a, sigmaNext: 0, coef: 1 })
-    if (opts.onStep) await opts.onStep({ step: grid.length, steps: grid.length, sigma: schedule.a, x, denoised: out })
+    if (opts.onStep) {
+      try {
+        await opts.onStep({ step: grid.length, steps: grid.length, sigma: schedule.a, x, denoised: out })
+      } catch (e) {
+        out.dispose()
+        throw e
+      }
+    }
     return out
   } finally {
     x.dispose()

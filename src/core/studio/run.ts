@@ -140,8 +140,8 @@ export async function runStudio(
           callbackEvery: Math.max(1, Math.round(config.steps / 16)),
           onStep: async (info) => {
             const firsts = tf.tidy(() => [info.x.slice([0], [1]), info.denoised.slice([0], [1])])
-            const [xt, dn] = await Promise.all(firsts.map((t) => t.data()))
-            tf.dispose(firsts)
+            // freed also when the read-back fails (a lost GPU)
+            const [xt, dn] = await Promise.all(firsts.map((t) => t.data())).finally(() => tf.dispose(firsts))
             const snap = { method: i, step: info.step, steps: info.steps, sigma: info.sigma, xt: xt as Float32Array, denoised: dn as Float32Array }
             if (!finite(snap.xt) || !finite(snap.denoised)) throw new Diverged(`NaN or infinite values at step ${info.step} (σ = ${info.sigma.toPrecision(3)})`)
             await cb.onSnapshot(snap)
