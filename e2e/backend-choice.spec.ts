@@ -45,7 +45,8 @@ test('a Models sample, then Diagnostics: Diagnostics waits for the sample and sa
   const before = await memory(page)
   await page.getByTestId('sample-steps').fill('3')
   await page.getByTestId('sample-run').click()
-  await expect(page.getByTestId('progress')).toBeVisible()
+  // the sample is running (its first step on the GPU is done) when Diagnostics is asked for
+  await expect(page.getByTestId('progress')).toContainText(/step [1-9]/, { timeout: 240_000 })
   await page.getByTestId('nav-diagnostics').click()
   await page.getByTestId('diag-run').click()
   await expect(page.getByTestId('progress')).toContainText('waits for Models sample (on webgpu) to finish')
