@@ -6,7 +6,7 @@
 import { probeBackend, TFJS_BACKENDS, type ProbeResult, type TfjsBackend } from '../engines/tfjs/backends'
 import type { BackendStatus } from './api'
 import { BackendGate, type Lease } from './backendGate'
-import { cacheKey, forcedVerdict, isSoftware, measuredVerdict, prescreen, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
+import { cacheKey, forcedVerdict, isSoftware, MEASURE_BUDGET_MS, STARTUP_BUDGET_MS, measuredVerdict, prescreen, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
 import { adapterInfo, webglRenderer, type GpuDeviceLike } from './gpu'
 import { JobStopped, type Progress } from './jobs'
 import { measureBackends, timeInWorker } from './measure'
@@ -122,7 +122,7 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
         onProgress?.(measuring)
       },
       signal,
-    }, undefined, (b) => isSoftware(b, env), spec.workload.kind === 'general' ? [] : prescreen(startupVerdict(), env, okBackends()))
+    }, spec.workload.kind === 'general' ? STARTUP_BUDGET_MS : MEASURE_BUDGET_MS, (b) => isSoftware(b, env), spec.workload.kind === 'general' ? [] : prescreen(startupVerdict(), env, okBackends()))
     const v = measuredVerdict(env, spec.workload, timings, Date.now())
     const note = await saveVerdict(v)
     if (note) v.cacheNote = note
