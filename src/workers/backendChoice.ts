@@ -32,7 +32,7 @@ export type BackendTiming =
   | { backend: TfjsBackend; status: 'timed'; /** steady-state (second call) ms */ ms: number; /** first call incl. compilation */ firstMs: number; /** start + build + both calls */ totalMs?: number }
   | { backend: TfjsBackend; status: 'abandoned'; /** start + build + calls, stopped at its bound */ atLeastMs: number }
   | { backend: TfjsBackend; status: 'failed'; reason: string }
-  | { backend: TfjsBackend; status: 'skipped'; reason: string; /** skipped because it was at least this many times slower on a lighter workload */ slowerBy?: { times: number; on: string } }
+  | { backend: TfjsBackend; status: 'skipped'; reason: string; /** skipped because it was at least this many times slower on a lighter workload */ slowerBy?: { times: number; on: string; /** only a lower bound (it was stopped) */ atLeast?: boolean } }
 
 export interface Verdict {
   key: string
@@ -153,7 +153,8 @@ export function prescreen(startup: Verdict | undefined, env: MeasureEnvironment,
     if (times === undefined || !available.includes(t.backend) || !isSoftware(t.backend, env) || t.backend === 'wasm' || t.backend === 'cpu') continue
     // stopped at its bound (it could not even finish the small check in time), or timed and much slower
     if (t.status !== 'abandoned' && times < PRESCREEN_TIMES) continue
-    out.push({ backend: t.backend, status: 'skipped', reason: `not timed: on ${startup.workload} this software device was ≥ ${fmtRatio(times)}× slower than ${startup.chosen}${t.status === 'abandoned' ? ' (stopped at its time bound)' : ''}`, slowerBy: { times, on: startup.workload } })
+    const atLeast = t.status === 'abandoned'
+    out.push({ backend: t.backend, status: 'skipped', reason: `not timed: on ${startup.workload} this software device was ${atLeast ? '≥ ' : ''}${fmtRatio(times)}× slower than ${startup.chosen}${atLeast ? ' (stopped at its time bound)' : ''}`, slowerBy: { times, on: startup.workload, atLeast } })
   }
   return out
 }
@@ -197,7 +198,7 @@ export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], 
     const pre = pres.find((t) => t.backend === 'webgpu') ?? pres[0]
     if (pre?.slowerBy) {
       const device = describeBackendDevice(pre.backend, env)
-      return `${chosen} — ≥ ${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing for ${workload}`
+      return `${chosen} — ${pre.slowerBy.atLeast ? '≥ ' : ''}${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing for ${workload}`
     }
     return `${chosen} — the only backend that can run ${workload} here`
   }

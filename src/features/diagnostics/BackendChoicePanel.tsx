@@ -14,7 +14,7 @@ function Cell({ t, chosen }: { t: BackendTiming | undefined; chosen: boolean }) 
     t.status === 'timed' ? `${fmt(t.ms)} ms (first ${fmt(t.firstMs)})`
     : t.status === 'abandoned' ? `≥ ${fmt(t.atLeastMs)} ms (stopped: slower)`
     : t.status === 'failed' ? `failed: ${t.reason}`
-    : t.slowerBy ? `not timed (≥ ${t.slowerBy.times.toFixed(1)}× slower on ${t.slowerBy.on})`
+    : t.slowerBy ? `not timed (${t.slowerBy.atLeast ? '≥ ' : ''}${t.slowerBy.times.toFixed(1)}× slower on ${t.slowerBy.on})`
     : 'not timed'
   return <td className={`num${chosen ? ' chosen' : ''}`} title={t.status === 'skipped' ? t.reason : undefined} data-status={t.status}>{text}</td>
 }
