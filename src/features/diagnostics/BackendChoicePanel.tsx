@@ -50,7 +50,7 @@ export function BackendChoicePanel() {
       <p>
         Each workload runs on the backend that was fastest for it here: one real step (a U-Net forward and VJP at the
         run's batch, an MLP training step and sampler step, or the start-up check) timed on every backend that passed its
-        probe, within about 2 s; a backend still busy past its share is stopped and counted as slower. Verdicts are kept
+        probe, within about 2 s (4 s for the start-up check); a backend still busy past its share is stopped and counted as slower. Verdicts are kept
         per browser, adapter, workload and model, so the next visit measures nothing.
       </p>
       {verdicts && verdicts.length > 0 && (
