@@ -1,7 +1,7 @@
 // App-wide compute state: which backend the worker chose, and the Diagnostics run.
 import { create } from 'zustand'
 import { computeWorker, newJobId, proxy } from '../workers/client'
-import type { BackendStatus, DiagnosticsReport, Progress } from '../workers/api'
+import type { BackendStatus, DiagnosticsReport, Progress, Verdict } from '../workers/api'
 import { parseShellParams } from './urlParams'
 import { urlRepairMessages } from './urlRepair'
 
@@ -13,7 +13,15 @@ interface ComputeState {
   diagnosticsJob?: string
   diagnosticsProgress?: Progress
   diagnosticsError?: string
+  /** Measured backend verdicts of this browser and adapter (this session's and the stored ones). */
+  verdicts?: Verdict[]
+  remeasureJob?: string
+  remeasureProgress?: Progress
+  remeasureError?: string
   init(): Promise<void>
+  loadVerdicts(): Promise<void>
+  remeasure(): Promise<void>
+  cancelRemeasure(): Promise<void>
   runDiagnostics(): Promise<void>
   cancelDiagnostics(): Promise<void>
 }
@@ -35,6 +43,32 @@ export const useCompute = create<ComputeState>((set, get) => ({
     } catch (e) {
       set({ initError: `The compute worker could not start: ${errText(e)}` })
     }
+  },
+  async loadVerdicts() {
+    try {
+      set({ verdicts: await computeWorker().knownVerdicts() })
+    } catch {
+      // the table stays as it was; the badge still shows the current choice
+    }
+  },
+  async remeasure() {
+    if (get().remeasureJob) return
+    const id = newJobId('remeasure')
+    set({ remeasureJob: id, remeasureError: undefined, remeasureProgress: { fraction: 0, message: 'starting' } })
+    try {
+      const status = await computeWorker().remeasure(id, proxy((p: Progress) => set({ remeasureProgress: p })))
+      set({ status })
+      await get().loadVerdicts()
+    } catch (e) {
+      const msg = errText(e)
+      set({ remeasureError: /cancelled/.test(msg) ? 'Re-measuring cancelled.' : `Re-measuring failed: ${msg}` })
+    } finally {
+      set({ remeasureJob: undefined })
+    }
+  },
+  async cancelRemeasure() {
+    const id = get().remeasureJob
+    if (id) await computeWorker().cancel(id)
   },
   async runDiagnostics() {
     if (get().diagnosticsJob) return

@@ -1,6 +1,7 @@
 // The compute worker's typed API (Comlink). The main thread only ever sees these plain types.
 import type { TfjsBackend, ProbeResult } from '../engines/tfjs/backends'
 import type { Progress } from './jobs'
+import type { BackendTiming, Verdict } from './backendChoice'
 import type { ManifoldApi } from './manifoldApi'
 import type { ModelsApi } from './modelsApi'
 import type { StudioApi } from './studioApi'
@@ -8,7 +9,7 @@ import type { ByoApi } from './byoApi'
 import type { ToyApi } from './toyApi'
 import type { PcsApi } from './pcsApi'
 
-export type { Progress, TfjsBackend, ProbeResult }
+export type { Progress, TfjsBackend, ProbeResult, Verdict, BackendTiming }
 
 export interface BackendStatus {
   backend: TfjsBackend
@@ -17,6 +18,14 @@ export interface BackendStatus {
   notice?: string
   /** WebGPU adapter of this worker, when it got one. */
   adapter?: AdapterInfo
+  /** The measured choice behind the current backend (the last workload that chose it). */
+  verdict?: Verdict
+  /** Every verdict reached in this session. */
+  verdicts: Verdict[]
+  /** Set while the worker times the backends for a workload. */
+  measuring?: string
+  /** The backend forced by ?backend=, when it works. */
+  forced?: TfjsBackend
 }
 
 export interface AdapterInfo {
@@ -69,6 +78,10 @@ export interface ShellApi {
   runDiagnostics(jobId: string, onProgress: (p: Progress) => void): Promise<DiagnosticsReport>
   cancel(jobId: string): Promise<boolean>
   memory(): Promise<MemoryInfo>
+  /** Forgets the stored verdicts and times the backends again for every workload seen in this session. */
+  remeasure(jobId: string, onProgress: (p: Progress) => void): Promise<BackendStatus>
+  /** This session's verdicts and the stored ones for this browser and adapter. */
+  knownVerdicts(): Promise<Verdict[]>
   /** Test hook: destroys the WebGPU device so the lost-device fallback can be exercised. */
   loseGpuDevice(): Promise<boolean>
 }

@@ -6,12 +6,20 @@ import { checkModel, createOnnxDenoiser, validateDenoiser } from '../engines/onn
 import { describeUnsupported } from '../engines/onnx/diff/graph'
 import { createSession, ort } from '../engines/onnx/ortWeb'
 import { ortExclusive } from './onnxModels'
+import { onCurrentBackend } from './backendService'
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export const byoApi: ByoApi = {
   async checkOnnx(bytes, shape) {
     await backendReady
+    // the check runs on one backend from start to end: it holds the current one
+    return onCurrentBackend('model check', () => checkOnnx(bytes, shape))
+  },
+}
+
+async function checkOnnx(bytes: Uint8Array, shape: [number, number, number] | undefined): ReturnType<ByoApi['checkOnnx']> {
+  {
     const report = checkModel(bytes)
     const unsupported = report.unsupported.map(describeUnsupported)
     if (!report.ok || !report.io) return { ok: false, errors: [...report.errors], unsupported, ops: { ...report.ops } }
@@ -58,5 +66,5 @@ export const byoApi: ByoApi = {
     } finally {
       den.dispose()
     }
-  },
+  }
 }

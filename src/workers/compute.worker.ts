@@ -1,9 +1,8 @@
 // The compute worker: every tensor in the app lives here. Exposed with Comlink (typed by ComputeApi).
 import * as Comlink from 'comlink'
-import { chooseBackend, type TfjsBackend } from '../engines/tfjs/backends'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
-import type { BackendStatus, ComputeApi, ShellApi } from './api'
-import { jobs, setBackendReady, tf } from './runtime'
+import type { ComputeApi, ShellApi } from './api'
+import { jobs, tf } from './runtime'
 import { manifoldApi } from './manifoldWorker'
 import { modelsApi } from './modelsWorker'
 import { studioApi } from './studioWorker'
@@ -12,36 +11,9 @@ import { toyApi } from './toyWorker'
 import { pcsApi } from './pcsWorker'
 import { onnxCacheSizes } from './onnxModels'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
-import { adapterInfo, type GpuDeviceLike } from './gpu'
+import { guardedProbe, initBackends, knownVerdicts, loseGpuDevice, remeasure, runJob, status } from './backendService'
 
-let status: BackendStatus | undefined
-let notify: ((s: BackendStatus) => void) | undefined
-let lostWatch: GpuDeviceLike | undefined
-
-function gpuDevice(): GpuDeviceLike | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined
-  return (tf.backend() as unknown as { device?: GpuDeviceLike }).device
-}
-
-/** When the WebGPU device is lost, drop to the next rung and tell the page. */
-function watchDevice(): void {
-  const device = gpuDevice()
-  if (!device || device === lostWatch) return
-  lostWatch = device
-  void device.lost.then(async (info) => {
-    if (lostWatch !== device) return
-    lostWatch = undefined
-    tf.removeBackend('webgpu')
-    const ladder = await chooseBackend(tf, undefined, ['webgpu'])
-    status = {
-      backend: ladder.chosen,
-      probes: ladder.probes,
-      notice: `The GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}); now computing on ${ladder.chosen}.`,
-    }
-    notify?.(status)
-  })
-}
-
+let initialised = false
 const ortSessions = new Map<OrtEp, Awaited<ReturnType<typeof createSession>>>()
 const ortRunner: OrtRunner = {
   async run(ep, x, dims) {
@@ -69,39 +41,34 @@ const ortRunner: OrtRunner = {
 }
 
 const shellApi: ShellApi = {
-  async init(forced: TfjsBackend | undefined, onBackendChange) {
-    notify = onBackendChange
-    const ladder = await chooseBackend(tf, forced)
-    status = {
-      backend: ladder.chosen,
-      probes: ladder.probes,
-      notice: ladder.forcedFailure,
-      adapter: ladder.chosen === 'webgpu' ? await adapterInfo() : undefined,
-    }
-    watchDevice()
-    setBackendReady()
-    return status
+  async init(forced, onBackendChange) {
+    if (initialised) return status()
+    initialised = true
+    return initBackends(forced, onBackendChange)
   },
   async status() {
-    if (!status) throw new Error('the compute worker has not been initialised')
-    return status
+    if (!initialised) throw new Error('the compute worker has not been initialised')
+    return status()
   },
   async runDiagnostics(jobId, onProgress) {
-    const current = status?.backend ?? 'cpu'
-    return jobs.run(jobId, (signal) => runDiagnostics(tf, ortRunner, signal, onProgress, current))
+    // Diagnostics switches backends: it waits until no other job holds one, and says so meanwhile
+    const onWait = (message: string): void => onProgress({ fraction: 0, message })
+    return runJob(jobId, { label: 'Diagnostics', exclusive: true, onWait }, (signal) =>
+      runDiagnostics(tf, ortRunner, signal, onProgress, status().verdict?.chosen ?? status().backend, guardedProbe),
+    )
   },
+  remeasure: (jobId, onProgress) => remeasure(jobId, onProgress),
+  knownVerdicts: () => knownVerdicts(),
   async cancel(jobId) {
     return jobs.cancel(jobId)
   },
   async memory() {
-    const m = tf.memory()
-    return { numTensors: m.numTensors, numBytes: m.numBytes, ...onnxCacheSizes() }
+    // the engine's own counters: tf.memory() would initialise a backend if none were set (mid-recovery)
+    const state = (tf.engine() as unknown as { state: { numTensors: number; numBytes: number } }).state
+    return { numTensors: state.numTensors, numBytes: state.numBytes, ortSessions: onnxCacheSizes().ortSessions + ortSessions.size, onnxGraphs: onnxCacheSizes().onnxGraphs }
   },
   async loseGpuDevice() {
-    const device = gpuDevice()
-    if (!device) return false
-    device.destroy()
-    return true
+    return loseGpuDevice()
   },
 }
 

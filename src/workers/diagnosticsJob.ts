@@ -31,6 +31,7 @@ export async function runDiagnostics(
   signal: AbortSignal,
   onProgress: ProgressCallback,
   restoreTo: TfjsBackend,
+  probeWith: typeof probeBackend = probeBackend,
 ): Promise<DiagnosticsReport> {
   const rows: DiagnosticRow[] = []
   const order: TfjsBackend[] = ['cpu', ...TFJS_BACKENDS.filter((b) => b !== 'cpu')]
@@ -47,7 +48,7 @@ export async function runDiagnostics(
     for (const backend of order) {
       await tick(`tfjs ${backend}: probing and running the tiny conv net + gradient`)
       const row: DiagnosticRow = { engine: 'tfjs', backend, available: false }
-      const probe = await probeBackend(tf, backend)
+      const probe = await probeWith(tf, backend)
       if (!probe.ok) {
         row.reason = probe.reason
       } else {

@@ -3,7 +3,7 @@
 import type { AdapterInfo } from './api'
 
 interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string }
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
   isFallbackAdapter?: boolean
 }
 interface GpuLike {
@@ -28,7 +28,8 @@ export async function adapterInfo(): Promise<AdapterInfo | undefined> {
     architecture: a.info?.architecture ?? '',
     device: a.info?.device ?? '',
     description: a.info?.description ?? '',
-    isFallbackAdapter: a.isFallbackAdapter ?? false,
+    // newer Chromium reports it on adapter.info (the adapter's own property is deprecated)
+    isFallbackAdapter: a.info?.isFallbackAdapter ?? a.isFallbackAdapter ?? false,
   }
 }
 

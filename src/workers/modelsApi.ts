@@ -23,6 +23,8 @@ export interface DenoiseDemoResult {
 
 export interface SampleRequest {
   onnxUrl: string
+  /** The model's id, naming it in the measured backend choice ("cifar10-unet"). */
+  model?: string
   shape: [number, number, number]
   count: number
   steps: number

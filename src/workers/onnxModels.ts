@@ -55,3 +55,35 @@ export async function onnxDenoiser(url: string, shape: readonly number[]): Promi
   }
   return d
 }
+
+/** Frees the tfjs-executed graphs (and their folded constants) held on `backend`: after a measurement that
+ *  backend lost, or after its GPU device was lost. */
+export function evictDenoisers(backend: string): number {
+  let n = 0
+  for (const [key, d] of denoisers) {
+    if (!key.startsWith(`${backend} `)) continue
+    denoisers.delete(key)
+    try {
+      d.dispose()
+    } catch {
+      // a graph on a lost device: its tensors are gone with it
+    }
+    n++
+  }
+  return n
+}
+
+const hashes = new Map<string, Promise<string>>()
+/** SHA-256 of the model's bytes (hex, 16 digits): the measured backend verdict is kept per model. */
+export function modelHash(url: string): Promise<string> {
+  let h = hashes.get(url)
+  if (!h) {
+    h = modelBytes(url).then(async (b) => {
+      const d = new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>))
+      return Array.from(d.subarray(0, 8), (x) => x.toString(16).padStart(2, '0')).join('')
+    })
+    hashes.set(url, h)
+    h.catch(() => hashes.delete(url))
+  }
+  return h
+}

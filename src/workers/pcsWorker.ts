@@ -1,6 +1,8 @@
 // Worker side of the Posterior-PCs page: the ONNX denoiser executed by tfjs (the studio's exact VJP engine,
 // src/engines/onnx/diff), subspace iteration from src/core/pcs, progress per iteration, cancellable.
-import { backendReady, jobs, tf } from './runtime'
+import { backendReady, tf } from './runtime'
+import { onCurrentBackend, runJob } from './backendService'
+import { unetWorkload } from './workloads'
 import { onnxDenoiser } from './onnxModels'
 import { yieldToEvents } from './jobs'
 import type { PcJacobian, PcRect, PcsApi, PcsObservationRequest, PcsProgress, PcsResult, TweediePcsRequest } from './pcsApi'
@@ -48,17 +50,27 @@ async function pcsJob(jobId: string, spec: JobSpec, xtData: Float32Array, onProg
   if (!Number.isInteger(iters) || iters < 1 || iters > 500) throw new Error(`iterations must be an integer from 1 to 500, got ${iters}`)
   if (!(rect.x0 >= 0 && rect.y0 >= 0 && rect.x1 <= w && rect.y1 <= h && rect.x1 > rect.x0 && rect.y1 > rect.y0)) throw new Error(`the patch (${rect.x0},${rect.y0})–(${rect.x1},${rect.y1}) is not inside the ${w}×${h} image`)
   if (c * (rect.x1 - rect.x0) * (rect.y1 - rect.y0) < k) throw new Error(`the patch holds fewer than k = ${k} values; make it larger`)
-  const raw = await onnxDenoiser(spec.onnxUrl, spec.shape)
-  const den = spec.clamp ? clampedDenoiser(raw, spec.clamp) : raw
-  // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
-  tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), sigma); den.denoise(tf.zeros([1, c, h, w]), sigma); if (spec.marginals) den.denoise(tf.zeros([6, c, h, w]), sigma) })
-  if (spec.jacobian === 'exact') {
-    const x0 = tf.zeros([k, c, h, w])
-    const lin = den.linearize(x0, sigma)
-    tf.dispose([lin.vjp(lin.denoised), x0])
-    lin.dispose()
-  }
-  return jobs.run(jobId, async (signal): Promise<PcsResult> => {
+  let prepared: ReturnType<typeof clampedDenoiser> | undefined
+  // on the backend the job's workload measured fastest, held until the job ends; the graph is built and its
+  // constants folded in `prepare`, outside the job's tensor count (cached tensors are not a leak)
+  return runJob(jobId, {
+    label: 'posterior PCs',
+    workload: () => unetWorkload('posterior PCs', spec.onnxUrl, spec.shape, k),
+    prepare: async () => {
+      const raw = await onnxDenoiser(spec.onnxUrl, spec.shape)
+      const den = spec.clamp ? clampedDenoiser(raw, spec.clamp) : raw
+      prepared = den
+      // fold the graph's constants for the batch sizes the job uses, outside the job (cached tensors are not a leak)
+      tf.tidy(() => { den.denoise(tf.zeros([k, c, h, w]), sigma); den.denoise(tf.zeros([1, c, h, w]), sigma); if (spec.marginals) den.denoise(tf.zeros([6, c, h, w]), sigma) })
+      if (spec.jacobian === 'exact') {
+        const x0 = tf.zeros([k, c, h, w])
+        const lin = den.linearize(x0, sigma)
+        tf.dispose([lin.vjp(lin.denoised), x0])
+        lin.dispose()
+      }
+    },
+  }, async (signal): Promise<PcsResult> => {
+    const den = prepared!
     const t0 = performance.now()
     const cost0 = { ...den.cost }
     const xt = tf.tensor(xtData, [1, c, h, w])
@@ -109,14 +121,15 @@ export const pcsApi: PcsApi = {
   async pcsObservation(req) {
     await backendReady
     check(req)
-    const den = await onnxDenoiser(req.onnxUrl, req.shape)
-    const xt = noisy(req)
-    const t0 = performance.now()
-    const y = tf.tidy(() => den.denoise(tf.tensor(xt, [1, ...req.shape]), req.sigma))
-    const denoised = (await y.data()) as Float32Array
-    y.dispose()
-    if (!denoised.every(Number.isFinite)) throw new Error('the denoiser returned NaN or infinite values')
-    return { xt, denoised, ms: performance.now() - t0 }
+    return onCurrentBackend('posterior PCs preview', async () => {
+      const den = await onnxDenoiser(req.onnxUrl, req.shape)
+      const xt = noisy(req)
+      const t0 = performance.now()
+      const y = tf.tidy(() => den.denoise(tf.tensor(xt, [1, ...req.shape]), req.sigma))
+      const denoised = (await y.data().finally(() => y.dispose())) as Float32Array
+      if (!denoised.every(Number.isFinite)) throw new Error('the denoiser returned NaN or infinite values')
+      return { xt, denoised, ms: performance.now() - t0 }
+    })
   },
 
   async runPcs(jobId, req, onProgress) {

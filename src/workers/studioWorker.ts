@@ -1,6 +1,7 @@
 // Worker side of the studio: the ONNX denoiser executed by tfjs (exact VJPs, or finite differences when the
-// run asks), every method on one problem, snapshots streamed to the page.
-import { backendReady, jobs, tf } from './runtime'
+// run asks), every method on one problem, snapshots streamed to the page. The run goes on the backend its
+// model measured fastest (backendService) and keeps it until it ends.
+import { backendReady, tf } from './runtime'
 import type { StudioApi } from './studioApi'
 import { onnxDenoiser } from './onnxModels'
 import { previewProblem, runStudio } from '../core/studio/run'
@@ -13,6 +14,8 @@ import { problemSeed, type StudioConfig } from '../core/studio/config'
 
 /** The exact x_t of the MMPS rows' first samples of the last run with images, and its configuration (a new run replaces both). */
 let exact: { steps: ExactSteps; config: StudioConfig } | undefined
+import { jobStep, onCurrentBackend, runJob, stoppedByLostGpu } from './backendService'
+import { unetWorkload } from './workloads'
 
 /** Waits for the backend and checks that the image fits the model's shape; returns that shape. */
 async function ready(req: { image: Float32Array; shape: [number, number, number] }): Promise<[number, number, number]> {
@@ -22,36 +25,53 @@ async function ready(req: { image: Float32Array; shape: [number, number, number]
   return req.shape
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
 export const studioApi: StudioApi = {
   async previewStudio(req) {
     await ready(req)
-    return previewProblem(req.image, req.shape, req.config)
+    return onCurrentBackend('studio preview', () => previewProblem(req.image, req.shape, req.config))
   },
   async runStudio(jobId, req, onObservation, onRound, onMethodDone) {
     const [c, h, w] = await ready(req)
-    const den = await onnxDenoiser(req.onnxUrl, req.shape)
-    // fold the graph's constants for this batch size outside the job (cached tensors are not a leak)
-    tf.tidy(() => den.denoise(tf.zeros([req.config.samples, c, h, w]), 1)).dispose()
-    const x0 = tf.zeros([req.config.samples, c, h, w])
-    const lin = den.linearize(x0, 1)
-    tf.dispose([lin.vjp(lin.denoised), x0])
-    lin.dispose()
+    const batch = req.config.samples
     const keep = req.images === false ? undefined : new ExactSteps(jobId, req.onnxUrl, req.shape, new Set(req.config.methods.flatMap((m, i) => (m.name === 'mmps' ? [i] : []))))
     if (keep) exact = { steps: keep, config: req.config }
-    await jobs.run(jobId, (signal) =>
-      runStudio(den, req.image, req.shape, req.config, {
+    let den: Awaited<ReturnType<typeof onnxDenoiser>> | undefined
+    let backend: string | undefined
+    await runJob(jobId, {
+      label: 'studio run',
+      workload: () => unetWorkload(req.config.model, req.onnxUrl, req.shape, batch),
+      prepare: async () => {
+        den = await onnxDenoiser(req.onnxUrl, req.shape)
+        // fold the graph's constants for this batch size outside the job (cached tensors are not a leak)
+        tf.tidy(() => den!.denoise(tf.zeros([batch, c, h, w]), 1)).dispose()
+        const x0 = tf.zeros([batch, c, h, w])
+        const lin = den.linearize(x0, 1)
+        tf.dispose([lin.vjp(lin.denoised), x0])
+        lin.dispose()
+      },
+    }, async (signal, on) => {
+      backend = on
+      const methods = req.config.methods
+      return runStudio(den!, req.image, req.shape, req.config, {
         signal,
         images: req.images,
         onExactStep: keep && ((method, step, sigma, xt) => keep.add(method, step, sigma, xt)),
         onObservation,
         onRound: async (r) => {
+          jobStep(jobId, r.step, r.steps, `${methods.map((m) => m.name).join(', ')} in lockstep`)
           onRound(r)
           await yieldToEvents()
         },
-        onMethodDone,
-      }),
-    )
-    return { backend: tf.getBackend() }
+        onMethodDone: async (r) => {
+          // a method that failed because the GPU went away says so, not the device's raw error
+          if (r.status === 'failed' && on === 'webgpu' && !stoppedByLostGpu(signal)) await sleep(100)
+          onMethodDone(stoppedByLostGpu(signal) && r.status !== 'done' ? { ...r, status: 'cancelled', error: 'stopped: the GPU was lost' } : r)
+        },
+      })
+    })
+    return { backend: backend ?? tf.getBackend() }
   },
   async studioTweediePcs(jobId, req, onProgress) {
     if (!exact) throw new Error('this worker holds no studio run (a reload restores the results, not the exact x_t); run it again')

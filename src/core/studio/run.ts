@@ -161,8 +161,8 @@ export async function runStudio(
             const resid = tf.sqrt(tf.mean(tf.square(tf.sub(y, A.apply(d0)))))
             return [info.x.slice([0], [1]), d0, resid]
           })
-          const [xt, dn, res] = (await Promise.all(firsts.map((t) => t.data()))) as Float32Array[]
-          tf.dispose(firsts)
+          // freed also when the read-back fails (a lost GPU)
+          const [xt, dn, res] = (await Promise.all(firsts.map((t) => t.data())).finally(() => tf.dispose(firsts))) as Float32Array[]
           if (!finite(xt!) || !finite(dn!)) throw new Diverged(`NaN or infinite values at step ${info.step} (σ = ${info.sigma.toPrecision(3)})`)
           cb.onExactStep?.(i, info.step, info.sigma, xt!)
           const cost = post.cost()
@@ -242,8 +242,7 @@ export async function runStudio(
       const resid = tf.sub(y, A.apply(mean.reshape([1, c, h, w])))
       return [mean, tf.sqrt(variance), tf.sqrt(tf.mean(tf.square(resid)))]
     })
-    const [mean, std, cons] = (await Promise.all(stats.map((t) => t.data()))) as Float32Array[]
-    tf.dispose(stats)
+    const [mean, std, cons] = (await Promise.all(stats.map((t) => t.data())).finally(() => tf.dispose(stats))) as Float32Array[]
     let ps = 0, ss = 0
     for (let s = 0; s < config.samples; s++) {
       const u = toUnit(samples.subarray(s * n, (s + 1) * n))

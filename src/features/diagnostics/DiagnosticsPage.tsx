@@ -2,6 +2,7 @@ import { useCompute } from '../../app/computeStore'
 import { ProgressBar } from '../../components/ProgressBar'
 import type { DiagnosticRow } from '../../workers/api'
 import { ScrollBox } from '../../components/ScrollBox'
+import { BackendChoicePanel } from './BackendChoicePanel'
 
 const fmtMs = (ms: number | undefined): string => (ms === undefined ? '—' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0))
 const fmtDiff = (d: number | undefined): string => (d === undefined ? '—' : d === 0 ? '0' : d.toExponential(1))
@@ -79,6 +80,7 @@ export function DiagnosticsPage() {
         </table>
         </ScrollBox>
       )}
+      <BackendChoicePanel />
     </section>
   )
 }

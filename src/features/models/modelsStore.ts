@@ -4,6 +4,7 @@ import { computeWorker, newJobId, proxy } from '../../workers/client'
 import { DEMO_IMAGES } from '../../app/models'
 import { findModel, useModelRegistry, type ModelEntry } from '../../app/modelRegistry'
 import { decodeImage, type ImageData3 } from '../../app/images'
+import { useCompute } from '../../app/computeStore'
 import type { DemoEngine, DenoiseDemoResult, SampleProgress, SampleResult } from '../../workers/modelsApi'
 
 interface ModelsState {
@@ -101,13 +102,13 @@ export const useModels = create<ModelsState>((set, get) => ({
     try {
       const r = await computeWorker().sampleModel(
         id,
-        { onnxUrl: m.onnxUrl, shape: [channels, height, width], count: get().sampleCount, steps: get().sampleSteps, sampler: get().sampler, seed: 0 },
+        { onnxUrl: m.onnxUrl, model: m.id, shape: [channels, height, width], count: get().sampleCount, steps: get().sampleSteps, sampler: get().sampler, seed: 0 },
         proxy((p: SampleProgress) => set({ sampleProgress: p })),
       )
       set({ sampleResult: r })
     } catch (e) {
       const msg = errText(e)
-      set({ message: /cancelled/.test(msg) ? 'Sampling cancelled.' : `Sampling failed: ${msg}` })
+      set({ message: /cancelled/.test(msg) ? 'Sampling cancelled.' : msg.startsWith('The GPU was lost') ? msg : `Sampling failed: ${msg}` })
     } finally {
       set({ sampleJob: undefined })
     }
@@ -117,3 +118,8 @@ export const useModels = create<ModelsState>((set, get) => ({
     if (id) await computeWorker().cancel(id)
   },
 }))
+
+// a new backend (e.g. after a lost GPU) redraws the denoising demo on it
+useCompute.subscribe((s, prev) => {
+  if (prev.status && s.status && s.status.backend !== prev.status.backend && useModels.getState().image) void useModels.getState().runDemo()
+})

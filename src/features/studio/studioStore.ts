@@ -30,6 +30,7 @@ export interface SweepState {
   points: CostPoint[]
   error?: string
 }
+import { useCompute } from '../../app/computeStore'
 
 interface StudioState {
   config: StudioConfig
@@ -110,7 +111,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     if (!m || get().jobId || get().imageBusy) return
     set({ imageBusy: true, imageError: undefined })
     try {
-      const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
+      const r = await computeWorker().sampleModel(newJobId('studio-sample'), { onnxUrl: m.onnxUrl, model: m.id, shape: m.shape, count: 1, steps: 32, sampler: 'ddpm', seed: get().config.seed }, proxy(() => {}))
       const [c, h, w] = m.shape
       set({ image: { data: r.samples.map((v) => Math.max(-2, Math.min(2, v))), c, h, w }, imageNote: undefined, config: { ...get().config, image: 'sample' } })
       writeUrl(get().config)
@@ -256,7 +257,7 @@ export const useStudio = create<StudioState>((set, get) => ({
       }
     } catch (e) {
       const msg = errText(e)
-      set({ trajectories: recorders.map((rec) => rec.t), runError: /cancelled/.test(msg) ? 'Run cancelled before the first step.' : `The run failed: ${msg}` })
+      set({ trajectories: recorders.map((rec) => rec.t), runError: /cancelled/.test(msg) ? 'Run cancelled before the first step.' : msg.startsWith('The GPU was lost') ? msg : `The run failed: ${msg}` })
       if (/cancelled/.test(msg)) set({ cancelled: true })
     } finally {
       clearRunActive('studio')
@@ -339,4 +340,8 @@ function schedulePreview(): void {
 }
 useStudio.subscribe((s, prev) => {
   if (s.image !== prev.image || !sameProblem(s.config, prev.config)) schedulePreview()
+})
+// a new backend (e.g. after a lost GPU) redraws the problem panel: its last preview may have failed on the old one
+useCompute.subscribe((s, prev) => {
+  if (prev.status && s.status && s.status.backend !== prev.status.backend) schedulePreview()
 })
