@@ -163,7 +163,7 @@ describe('low-rank PPCA and lap 0 (Monte-Carlo EM) against a known Gaussian', ()
     const x = sampleDplr(truth, count, mulberry32(7))
     const obs = corrupt(x, count, h, w, { kind: 'pixels', missing: 0.5, sigmaY: 0.01 }, 8)
     const iters: number[] = []
-    const fit = fitGaussianEm(obs, { rank: r, iterations: 30, chunk: 1000, cgIters: 40 }, 9, (it, p) => {
+    const fit = fitGaussianEm(obs, { rank: r, iterations: 30, chunk: 1000, cgIters: 40 }, 9, (_it, p) => {
       iters.push(frobenius(denseCovariance(p).map((v, i) => v - trueCov[i]!)) / frobenius(trueCov))
     })
     // the error falls over the EM iterations and ends small (MC error ≈ 5 % at this count)

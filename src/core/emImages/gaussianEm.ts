@@ -68,7 +68,7 @@ export function fitGaussianEm(
   const n = obs.h * obs.w
   const u = mulberry32(seed)
   let prior = isotropicGaussian(n, settings.rank)
-  let samples = new Float32Array(0)
+  let samples: Float32Array = new Float32Array(0)
   for (let it = 0; it < settings.iterations; it++) {
     samples = gaussianPosteriorDraws(obs, prior, settings, u)
     const x = tf.tensor2d(samples, [obs.count, n]) as Tensor2D
