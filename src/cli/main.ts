@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   toy: async () => (await import('./commands/toy')).default,
   sample: async () => (await import('./commands/sample')).default,
   pcs: async () => (await import('./commands/pcs')).default,
+  'em-images': async () => (await import('./commands/emImages')).default,
 }
 
 async function main(argv: string[]): Promise<void> {
