@@ -120,7 +120,9 @@ export function ppcaLowRank(x: Tensor2D, opts: PpcaOptions): DplrGaussian {
   const xc = tf.sub(x, meanT)
   const xct = tf.transpose(xc)
   try {
-    const trace = (tf.tidy(() => tf.sum(tf.square(xc))).dataSync()[0]! as number) / count
+    const ss = tf.tidy(() => tf.sum(tf.square(xc)))
+    const trace = ss.dataSync()[0]! / count
+    ss.dispose()
     // initial basis: previous loadings (if any and non-zero), the rest random
     const q = new Float64Array(n * k)
     const z = fillNormal(new Float32Array(n * k), opts.uniform)
