@@ -31,7 +31,7 @@ describe('em-images CLI', () => {
   const bad: Array<[string[], RegExp]> = [
     [['--preset', 'huge'], /^error: --preset must be one of tiny, default/],
     [['--covariance', 'jacobian'], /^error: --covariance must be one of tweedie, sigma_t, inverse/],
-    [['--laps', '-1'], /^error: --laps must be a non-negative integer/],
+    [['--laps', '1.5'], /^error: --laps must be a non-negative integer/],
     [['--corruption', 'rain'], /^error: --corruption must be one of pixels, box, blur/],
     [['--bogus'], /^error: .*bogus/],
   ]

@@ -41,17 +41,17 @@ const common = {
 export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
   tiny: {
     ...common, preset: 'tiny', observations: 512, evalCount: 64, laps: 6,
-    gaussian: { rank: 32, iterations: 6, chunk: 512, cgIters: 40 },
+    gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [8, 16], blocks: 1, embedding: 16 },
     train: { steps: 150, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
     estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 256, covariance: 'tweedie' },
     sampleSteps: 16,
   },
   default: {
-    ...common, preset: 'default', observations: 4096, evalCount: 256, laps: 8,
+    ...common, preset: 'default', observations: 2048, evalCount: 256, laps: 8,
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [16, 32], blocks: 1, embedding: 32 },
-    train: { steps: 800, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
+    train: { steps: 400, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
     estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
     sampleSteps: 32,
   },

@@ -54,6 +54,17 @@ describe('image EM runner', () => {
       expect(laps[1]!.losses.length).toBeGreaterThan(0)
     })
   }
+  it('resumes after a stored lap: the same lap 2 as an uninterrupted run', async () => {
+    const c = { ...small, laps: 2 }
+    const all: ImageLapRecord[] = []
+    await runImageEm(c, (r) => { all.push(r) }, { onProgress: () => {} }, syntheticSet())
+    const l1 = all[1]!
+    const resumed: ImageLapRecord[] = []
+    await runImageEm(c, (r) => { resumed.push(r) }, { onProgress: () => {} }, syntheticSet(), { lap: 1, samples: l1.eStepSamples, prior: l1.prior, weights: l1.weights })
+    expect(resumed.map((r) => r.lap)).toEqual([2])
+    expect(resumed[0]!.completionPsnr).toBeCloseTo(all[2]!.completionPsnr, 4)
+    await expect(runImageEm(c, () => {}, { onProgress: () => {} }, syntheticSet(), { lap: 1, samples: new Float32Array(784), prior: l1.prior })).rejects.toThrow(/resume: lap 1 has 1 samples/)
+  })
   it('rejects more observations than the split holds', async () => {
     await expect(runImageEm({ ...small, observations: 1000 }, () => {}, { onProgress: () => {} }, syntheticSet())).rejects.toThrow(/at most 160 observations/)
   })

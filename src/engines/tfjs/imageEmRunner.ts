@@ -51,6 +51,7 @@ export function completionPsnr(completions: Float32Array, truth: Float32Array): 
 export interface ImageLapRecord {
   lap: number
   completionPsnr: number
+  /** Wall time of the lap (lap 0: the whole Gaussian fit; its M/E split is reported as 0). */
   seconds: number
   secondsMStep: number
   secondsEStep: number
@@ -60,6 +61,8 @@ export interface ImageLapRecord {
   completions: Float32Array
   /** Unconditional samples of this lap's prior (sampleCount × 784, model space); empty unless requested. */
   samples: Float32Array
+  /** This lap's E-step samples (observations × 784, model space): the next M-step's data, and what resume needs. */
+  eStepSamples: Float32Array
   /** The lap-0 Gaussian (fixed across laps: sampler mean and the 'inverse' Σ_x). */
   prior: DplrGaussian
   weights?: UnetWeights
@@ -74,27 +77,46 @@ export interface ImageEmCallbacks {
 
 const KEEP_COMPLETIONS = 16
 
-export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) => void | Promise<void>, cb: ImageEmCallbacks, set?: DigitSet): Promise<void> {
+/** What a stored lap needs to resume the run after it (the page keeps these in IndexedDB). */
+export interface ImageEmResume {
+  lap: number
+  /** That lap's E-step samples (observations × 784, model space). */
+  samples: Float32Array
+  prior: DplrGaussian
+  /** The U-Net after that lap's M-step (absent after lap 0). */
+  weights?: UnetWeights
+}
+
+export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) => void | Promise<void>, cb: ImageEmCallbacks, set?: DigitSet, resume?: ImageEmResume): Promise<void> {
   const task = makeImageEmTask(set ?? (await loadMnist()), c)
   const want = cb.wantSamples ?? (() => true)
   const keep = Math.min(KEEP_COMPLETIONS, c.evalCount) * DIGIT_PIXELS
-  // lap 0
   let t0 = performance.now()
-  cb.onProgress('gaussian', 0, 'lap 0: fitting the Gaussian prior (Monte-Carlo EM, low-rank PPCA)')
-  const fit = fitGaussianEm(task.obs, c.gaussian, c.seed + 17, (it) => cb.onProgress('gaussian', it / c.gaussian.iterations, `lap 0: Gaussian EM iteration ${it}/${c.gaussian.iterations}`))
-  const prior = fit.prior
-  let samples = fit.samples
-  const u = mulberry32(c.seed + 29)
-  const evalDraws = gaussianPosteriorDraws(task.evalObs, prior, c.gaussian, u)
-  const seconds0 = (performance.now() - t0) / 1000
-  await onLap({
-    lap: 0, completionPsnr: completionPsnr(evalDraws, task.evalTruth), seconds: seconds0, secondsMStep: seconds0, secondsEStep: 0, losses: [],
-    completions: evalDraws.slice(0, keep), samples: want(0) ? sampleDplr(prior, c.sampleCount, u) : new Float32Array(0), prior,
-  })
-  if (c.laps < 1) return
-  const model = new UnetModel(c.unet, c.schedule, c.seed)
+  let prior: DplrGaussian
+  let samples: Float32Array
+  const first = resume ? resume.lap + 1 : 1
+  if (resume) {
+    if (resume.samples.length !== c.observations * DIGIT_PIXELS) throw new Error(`resume: lap ${resume.lap} has ${resume.samples.length / DIGIT_PIXELS} samples, the config has ${c.observations} observations`)
+    prior = resume.prior
+    samples = resume.samples
+  } else {
+    // lap 0
+    cb.onProgress('gaussian', 0, 'lap 0: fitting the Gaussian prior (Monte-Carlo EM, low-rank PPCA)')
+    const fit = fitGaussianEm(task.obs, c.gaussian, c.seed + 17, (it) => cb.onProgress('gaussian', it / c.gaussian.iterations, `lap 0: Gaussian EM iteration ${it}/${c.gaussian.iterations}`))
+    prior = fit.prior
+    samples = fit.samples
+    const u = mulberry32(c.seed + 29)
+    const evalDraws = gaussianPosteriorDraws(task.evalObs, prior, c.gaussian, u)
+    const seconds0 = (performance.now() - t0) / 1000
+    await onLap({
+      lap: 0, completionPsnr: completionPsnr(evalDraws, task.evalTruth), seconds: seconds0, secondsMStep: 0, secondsEStep: 0, losses: [],
+      completions: evalDraws.slice(0, keep), samples: want(0) ? sampleDplr(prior, c.sampleCount, u) : new Float32Array(0), prior, eStepSamples: samples,
+    })
+  }
+  if (c.laps < first) return
+  const model = new UnetModel(c.unet, c.schedule, resume?.weights ?? c.seed)
   try {
-    for (let lap = 1; lap <= c.laps; lap++) {
+    for (let lap = first; lap <= c.laps; lap++) {
       cb.signal?.throwIfAborted()
       const before = tf.memory().numTensors
       t0 = performance.now()
@@ -116,7 +138,7 @@ export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) =>
       await onLap({
         lap, completionPsnr: completionPsnr(completions, task.evalTruth), seconds: (performance.now() - t0) / 1000,
         secondsMStep: (t1 - t0) / 1000, secondsEStep: (t2 - t1) / 1000, losses, completions: completions.slice(0, keep), samples: uncond, prior,
-        weights: await model.weights(),
+        weights: await model.weights(), eStepSamples: samples,
       })
     }
   } finally {
