@@ -1,4 +1,5 @@
 // `npm run cli -- em-images --preset tiny|default --laps L --seed S --covariance tweedie|sigma_t|inverse --out run.json`
+// (optional: --corruption pixels|box|blur, --observations N, --estep-steps K, --cg-iters K, --train-steps K, --backend wasm|cpu)
 // The image EM lab (issue 13) in Node on tfjs-wasm — the same runner the page will use. Lap 0 is the Gaussian
 // prior; --laps L adds L EM laps (U-Net M-step + MMPS E-step); --laps 0 stops after lap 0. run.json holds the
 // per-lap metrics and the final lap's unconditional samples (256 arrays of 784 values in [0, 1], row-major).
@@ -28,7 +29,7 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
 const command: Command = {
   summary: 'run DiEM on corrupted MNIST digits (Gaussian lap 0, then U-Net laps) and write per-lap metrics and samples',
   async run(args) {
-    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'out', 'backend'])
+    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend'])
     const preset = oneOf<ImageEmPreset>('preset', v.preset, IMAGE_EM_PRESETS_LIST, 'tiny')
     const base = IMAGE_EM_PRESETS[preset]
     const covariance = oneOf<CovarianceChoice>('covariance', v.covariance, COVARIANCE_CHOICES, base.estep.covariance)
@@ -40,6 +41,9 @@ const command: Command = {
       observations: nonNegativeInt('observations', v.observations, base.observations),
       corruption: { ...base.corruption, kind },
     }
+    config.estep = { ...config.estep, steps: nonNegativeInt('estep-steps', v['estep-steps'], config.estep.steps), cgIters: nonNegativeInt('cg-iters', v['cg-iters'], config.estep.cgIters) }
+    config.train = { ...config.train, steps: nonNegativeInt('train-steps', v['train-steps'], config.train.steps) }
+    if (config.estep.steps < 1 || config.estep.cgIters < 1 || config.train.steps < 1) throw new CliError('--estep-steps, --cg-iters and --train-steps must be at least 1')
     if (config.observations < 2) throw new CliError('--observations must be at least 2')
     const backend = await useNodeBackend(v.backend)
     const started = new Date().toISOString()

@@ -13,7 +13,8 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { cholesky, symEig } from '../linalg/dense'
 import { fillNormal } from '../linalg/random'
 import { bcast, bdot } from '../linalg/batch'
-import type { LinearOperator } from '../types'
+import type { Cost, Denoiser, Linearization, LinearOperator } from '../types'
+import { CostCounter } from '../denoisers/cost'
 import { BatchedMaskOperator } from './corruption'
 
 export interface DplrGaussian {
@@ -64,7 +65,77 @@ export class DplrTensors {
       return tf.add(tf.add(this.mean, tf.mul(z, Math.sqrt(this.g.noise))), tf.matMul(w, this.ut))
     })
   }
+  /** v ↦ (Σ + σ² I)⁻¹ v by Woodbury: (I − U W⁻¹ Uᵀ)/D' with D' = D + σ², W = D' I_r + UᵀU (r×r, host, per σ). */
+  resolvent(sigma: number): { apply: (v: Tensor) => Tensor; dispose: () => void } {
+    const { rank: r, noise, n, u } = this.g
+    if (!this.utu) {
+      this.utu = new Float64Array(r * r)
+      for (let i = 0; i < n; i++) for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) this.utu[a * r + b]! += u[i * r + a]! * u[i * r + b]!
+    }
+    const dp = noise + sigma * sigma
+    const w = Float64Array.from(this.utu)
+    for (let i = 0; i < r; i++) w[i * r + i]! += dp
+    const l = cholesky(w, r)
+    // G = W⁻¹ Uᵀ (r × n), column by column
+    const g = new Float32Array(r * n)
+    const col = new Float64Array(r)
+    for (let j = 0; j < n; j++) {
+      for (let a = 0; a < r; a++) { let v = u[j * r + a]!; for (let b = 0; b < a; b++) v -= l[a * r + b]! * col[b]!; col[a] = v / l[a * r + a]! }
+      for (let a = r - 1; a >= 0; a--) { let v = col[a]!; for (let b = a + 1; b < r; b++) v -= l[b * r + a]! * col[b]!; col[a] = v / l[a * r + a]! }
+      for (let a = 0; a < r; a++) g[a * n + j] = col[a]!
+    }
+    const gt = tf.tensor2d(g, [r, n])
+    return {
+      apply: (v) => tf.tidy(() => {
+        const flat = tf.reshape(v, [v.shape[0]!, n])
+        return tf.reshape(tf.div(tf.sub(flat, tf.matMul(tf.matMul(flat, this.u), gt)), dp), v.shape)
+      }),
+      dispose: () => gt.dispose(),
+    }
+  }
+  private utu: Float64Array | undefined
   dispose(): void { tf.dispose([this.mean, this.u, this.ut]) }
+}
+
+/**
+ * The exact denoiser of a DPLR Gaussian prior (§1.5): E[x | x_t] = x_t − σ² (Σ + σ²I)⁻¹ (x_t − μ), with the
+ * symmetric Jacobian J = I − σ² (Σ + σ²I)⁻¹ (so Jᵀv = Jv, exact). The lap-0 prior as a Denoiser: for the
+ * studio, and to measure the E-step sampler's own error against exact posterior draws.
+ */
+export class DplrGaussianDenoiser implements Denoiser {
+  readonly name = 'dplr-gaussian'
+  readonly jacobian = 'exact' as const
+  readonly sampleShape: readonly number[]
+  private readonly counter = new CostCounter()
+  private readonly t: DplrTensors
+  constructor(readonly g: DplrGaussian) {
+    this.sampleShape = [g.n]
+    this.t = new DplrTensors(g)
+  }
+  get cost(): Cost { return this.counter.snapshot() }
+  resetCost(): void { this.counter.reset() }
+  private jac(sigma: number): { apply: (v: Tensor) => Tensor; dispose: () => void } {
+    const r = this.t.resolvent(sigma)
+    const s2 = sigma * sigma
+    return { apply: (v) => tf.tidy(() => tf.sub(v, tf.mul(r.apply(v), s2))), dispose: r.dispose }
+  }
+  denoise(x: Tensor, sigma: number): Tensor {
+    this.counter.forward++
+    const j = this.jac(sigma)
+    try { return tf.tidy(() => tf.add(this.t.mean, j.apply(tf.sub(x, this.t.mean)))) } finally { j.dispose() }
+  }
+  linearize(x: Tensor, sigma: number): Linearization {
+    this.counter.forward++
+    const j = this.jac(sigma)
+    const denoised = tf.keep(tf.tidy(() => tf.add(this.t.mean, j.apply(tf.sub(x, this.t.mean)))))
+    const counter = this.counter
+    return {
+      denoised,
+      vjp: (v) => { counter.vjp++; return j.apply(v) },
+      dispose: () => { denoised.dispose(); j.dispose() },
+    }
+  }
+  dispose(): void { this.t.dispose() }
 }
 
 /** Unconditional samples (count × n). */

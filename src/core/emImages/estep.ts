@@ -12,7 +12,6 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Tensor } from '@tensorflow/tfjs-core'
 import type { Denoiser, LinearOperator } from '../types'
 import { krylov } from '../linalg/krylov'
-import { cholesky } from '../linalg/dense'
 import { mmps } from '../posterior/mmps'
 import type { PosteriorProblem } from '../posterior/method'
 import { sample, type PosteriorDenoiserFn, type SamplerName, type StepContext } from '../diffusion/sampler'
@@ -32,41 +31,14 @@ export interface ImageEStepSettings {
   covariance: CovarianceChoice
 }
 
-/** v ↦ (Σ_x⁻¹ + σ⁻² I)⁻¹ v = σ² v − σ⁴ (Σ_x + σ² I)⁻¹ v for a DPLR Σ_x; tensors built per σ. */
+/** v ↦ (Σ_x⁻¹ + σ⁻² I)⁻¹ v = σ² v − σ⁴ (Σ_x + σ² I)⁻¹ v for a DPLR Σ_x (Woodbury, DplrTensors.resolvent). */
 export class InverseHeuristic {
-  private readonly utu: Float64Array
-  constructor(private readonly t: DplrTensors) {
-    const { n, rank: r, u } = t.g
-    this.utu = new Float64Array(r * r)
-    for (let i = 0; i < n; i++) for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) this.utu[a * r + b]! += u[i * r + a]! * u[i * r + b]!
-  }
-  /** Returns the operator and a dispose for the per-σ tensor. */
+  constructor(private readonly t: DplrTensors) {}
+  /** Returns the operator and a dispose for its per-σ tensor. */
   at(sigma: number): { apply: (v: Tensor) => Tensor; dispose: () => void } {
-    const { rank: r, noise, n } = this.t.g
     const s2 = sigma * sigma
-    const dp = noise + s2
-    const w = Float64Array.from(this.utu)
-    for (let i = 0; i < r; i++) w[i * r + i]! += dp
-    const l = cholesky(w, r)
-    // G = W⁻¹ Uᵀ (r × n): solve W G = Uᵀ column by column
-    const g = new Float32Array(r * n)
-    const col = new Float64Array(r)
-    const u = this.t.g.u
-    for (let j = 0; j < n; j++) {
-      for (let a = 0; a < r; a++) { let v = u[j * r + a]!; for (let b = 0; b < a; b++) v -= l[a * r + b]! * col[b]!; col[a] = v / l[a * r + a]! }
-      for (let a = r - 1; a >= 0; a--) { let v = col[a]!; for (let b = a + 1; b < r; b++) v -= l[b * r + a]! * col[b]!; col[a] = v / l[a * r + a]! }
-      for (let a = 0; a < r; a++) g[a * n + j] = col[a]!
-    }
-    const gt = tf.tensor2d(g, [r, n])
-    const c = (s2 * s2) / dp
-    return {
-      apply: (v) => tf.tidy(() => {
-        const flat = tf.reshape(v, [v.shape[0]!, n])
-        const inv = tf.sub(flat, tf.matMul(tf.matMul(flat, this.t.u), gt)) // D' (Σ_x + σ²)⁻¹ v
-        return tf.reshape(tf.sub(tf.mul(flat, s2), tf.mul(inv, c)), v.shape)
-      }),
-      dispose: () => gt.dispose(),
-    }
+    const r = this.t.resolvent(sigma)
+    return { apply: (v) => tf.tidy(() => tf.sub(tf.mul(v, s2), tf.mul(r.apply(v), s2 * s2))), dispose: r.dispose }
   }
 }
 
