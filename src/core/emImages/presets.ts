@@ -43,7 +43,7 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     ...common, preset: 'tiny', observations: 512, evalCount: 64, laps: 6,
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [8, 16], blocks: 1, embedding: 16 },
-    train: { steps: 150, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
+    train: { steps: 400, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
     estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 256, covariance: 'tweedie' },
     sampleSteps: 16,
   },
