@@ -8,6 +8,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   toy: async () => (await import('./commands/toy')).default,
   sample: async () => (await import('./commands/sample')).default,
   pcs: async () => (await import('./commands/pcs')).default,
+  'em-images': async () => (await import('./commands/emImages')).default,
 }
 
 export interface CliIo {

@@ -1,0 +1,45 @@
+// Runs `tsx src/cli/main.ts em-images …` as a child process: --laps 0 on real MNIST (fast: lap 0 only), and bad flags.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx')
+const dir = mkdtempSync(join(tmpdir(), 'em-images-cli-'))
+const run = (extra: string[]) => spawnSync(tsx, ['src/cli/main.ts', 'em-images', ...extra], { encoding: 'utf8' })
+
+describe('em-images CLI', () => {
+  it('--laps 0: run.json with lap 0 metrics and 256 Gaussian-prior samples of 784 values in [0, 1]', () => {
+    const out = join(dir, 'run.json')
+    const r = run(['--preset', 'tiny', '--laps', '0', '--observations', '256', '--seed', '3', '--out', out])
+    expect(r.status, r.stderr).toBe(0)
+    const res = JSON.parse(readFileSync(out, 'utf8')) as { laps: Array<{ lap: number; completionPsnr: number; seconds: number }>; samples: number[][]; config: { observations: number; estep: { covariance: string } } }
+    expect(res.laps).toHaveLength(1)
+    expect(res.laps[0]!.lap).toBe(0)
+    // a posterior draw under the fitted Gaussian beats the all-background guess on 75 %-deleted digits
+    expect(res.laps[0]!.completionPsnr).toBeGreaterThan(9)
+    expect(res.laps[0]!.seconds).toBeGreaterThan(0)
+    expect(res.samples).toHaveLength(256)
+    for (const s of res.samples) {
+      expect(s).toHaveLength(784)
+      expect(s.every((v) => v >= 0 && v <= 1)).toBe(true)
+    }
+    expect(res.config.observations).toBe(256)
+    expect(res.config.estep.covariance).toBe('tweedie')
+  }, 240_000)
+  const bad: Array<[string[], RegExp]> = [
+    [['--preset', 'huge'], /^error: --preset must be one of tiny, default/],
+    [['--covariance', 'jacobian'], /^error: --covariance must be one of tweedie, sigma_t, inverse/],
+    [['--laps', '1.5'], /^error: --laps must be a non-negative integer/],
+    [['--corruption', 'rain'], /^error: --corruption must be one of pixels, box, blur/],
+    [['--bogus'], /^error: .*bogus/],
+  ]
+  for (const [flags, re] of bad) {
+    it(`bad flags ${flags.join(' ')} → one line, exit 2`, () => {
+      const r = run(flags)
+      expect(r.status).toBe(2)
+      expect(r.stderr.trim()).toMatch(re)
+    })
+  }
+})

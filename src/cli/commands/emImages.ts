@@ -1,0 +1,82 @@
+// `npm run cli -- em-images --preset tiny|default --laps L --seed S --covariance tweedie|sigma_t|inverse --out run.json`
+// (optional: --corruption pixels|box|blur, --observations N, --estep-steps K, --cg-iters K, --train-steps K, --backend wasm|cpu)
+// The image EM lab (issue 13) in Node on tfjs-wasm — the same runner the page will use. Lap 0 is the Gaussian
+// prior; --laps L adds L EM laps (U-Net M-step + MMPS E-step); --laps 0 stops after lap 0. run.json holds the
+// per-lap metrics and the final lap's unconditional samples (256 arrays of 784 values in [0, 1], row-major).
+import { writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { CliError, parseFlags, type Command } from '../command'
+import { useNodeBackend } from '../nodeTf'
+import { IMAGE_EM_PRESETS, IMAGE_EM_PRESETS_LIST, describeImageEm, withCovariance, type ImageEmPreset } from '../../core/emImages/presets'
+import { COVARIANCE_CHOICES, type CovarianceChoice } from '../../core/emImages/estep'
+import { CORRUPTION_KINDS, type CorruptionKind } from '../../core/emImages/corruption'
+import { DIGIT_PIXELS, toPixelSpace } from '../../core/emImages/digits'
+import { runImageEm } from '../../engines/tfjs/imageEmRunner'
+
+function nonNegativeInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be a non-negative integer, got "${v}"`)
+  return n
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(v)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`)
+  return v as T
+}
+
+const command: Command = {
+  summary: 'run DiEM on corrupted MNIST digits (Gaussian lap 0, then U-Net laps) and write per-lap metrics and samples',
+  usage: [
+    'usage: em-images [--preset tiny|default] [--laps L] [--seed S] [--covariance tweedie|sigma_t|inverse] [--out run.json]',
+    '                 [--corruption pixels|box|blur] [--observations N] [--estep-steps K] [--cg-iters K] [--train-steps K] [--backend wasm|cpu]',
+    '  --preset        observations, U-Net size and step counts (default tiny)',
+    '  --laps          EM laps after the Gaussian lap 0; 0 stops after lap 0 (default: the preset\'s)',
+    '  --covariance    MMPS E-step covariance: Tweedie (VJP), Σ_t, or (Σ_x⁻¹ + Σ_t⁻¹)⁻¹ (default tweedie)',
+    '  --corruption    per-observation operator: pixel deletion (75 %), box or motion blur (default pixels)',
+    '  --observations  corrupted digits used as observations (default: the preset\'s)',
+    '  --estep-steps   sampler steps of the E-step; --cg-iters its CG iterations; --train-steps Adam steps per M-step',
+    '  --out           output JSON (default stdout): {"laps": [{lap, completionPsnr, seconds, …}], "samples": [[784 values in [0, 1]], …]}',
+  ].join('\n'),
+  async run(args) {
+    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend'])
+    const preset = oneOf<ImageEmPreset>('preset', v.preset, IMAGE_EM_PRESETS_LIST, 'tiny')
+    const base = IMAGE_EM_PRESETS[preset]
+    const covariance = oneOf<CovarianceChoice>('covariance', v.covariance, COVARIANCE_CHOICES, base.estep.covariance)
+    const kind = oneOf<CorruptionKind>('corruption', v.corruption, CORRUPTION_KINDS, base.corruption.kind)
+    const config = {
+      ...withCovariance(base, covariance),
+      laps: nonNegativeInt('laps', v.laps, base.laps),
+      seed: nonNegativeInt('seed', v.seed, base.seed),
+      observations: nonNegativeInt('observations', v.observations, base.observations),
+      corruption: { ...base.corruption, kind },
+    }
+    config.estep = { ...config.estep, steps: nonNegativeInt('estep-steps', v['estep-steps'], config.estep.steps), cgIters: nonNegativeInt('cg-iters', v['cg-iters'], config.estep.cgIters) }
+    config.train = { ...config.train, steps: nonNegativeInt('train-steps', v['train-steps'], config.train.steps) }
+    if (config.estep.steps < 1 || config.estep.cgIters < 1 || config.train.steps < 1) throw new CliError('--estep-steps, --cg-iters and --train-steps must be at least 1')
+    if (config.observations < 2) throw new CliError('--observations must be at least 2')
+    const backend = await useNodeBackend(v.backend)
+    const started = new Date().toISOString()
+    const load = loadavg()[0]
+    const laps: Array<{ lap: number; completionPsnr: number; seconds: number; secondsMStep: number; secondsEStep: number; finalLoss: number | null }> = []
+    let samples: number[][] = []
+    await runImageEm(config, (r) => {
+      laps.push({ lap: r.lap, completionPsnr: r.completionPsnr, seconds: r.seconds, secondsMStep: r.secondsMStep, secondsEStep: r.secondsEStep, finalLoss: r.losses.at(-1) ?? null })
+      process.stderr.write(`lap ${r.lap}: completion PSNR ${r.completionPsnr.toFixed(2)} dB, ${r.seconds.toFixed(1)} s (M ${r.secondsMStep.toFixed(1)} s, E ${r.secondsEStep.toFixed(1)} s)${r.losses.length ? `, loss ${r.losses.at(-1)!.toFixed(4)}` : ''}\n`)
+      if (r.samples.length) {
+        const px = toPixelSpace(r.samples)
+        samples = Array.from({ length: px.length / DIGIT_PIXELS }, (_, i) => Array.from(px.subarray(i * DIGIT_PIXELS, (i + 1) * DIGIT_PIXELS), (x) => Math.round(x * 1e4) / 1e4))
+      }
+    }, { onProgress: () => {}, wantSamples: (lap) => lap === config.laps })
+    const out = JSON.stringify({
+      config: { ...config, backend, description: describeImageEm(config) },
+      machine: { cpus: cpus().length, loadAverage1mAtStart: load, loadAverage1mAtEnd: loadavg()[0], started, node: process.version },
+      laps,
+      samples,
+    })
+    if (v.out) writeFileSync(v.out, out)
+    else process.stdout.write(out + '\n')
+  },
+}
+export default command

@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import { initUnet, parameterShapes, shuffle, unetDenoise, unshuffle, exportUnet, importUnet, type UnetConfig } from './unet'
+import { denoiserLoss } from './unetTrain'
+import { UnetModel } from './unetModel'
+import { mulberry32, fillNormal } from '../../core/linalg/random'
+
+// wasm, the backend the CLI and the page's worker use (and the one without Conv2DBackpropFilter)
+beforeAll(async () => { await tf.setBackend('wasm') })
+
+const cfg: UnetConfig = { channels: [8, 16], blocks: 1, embedding: 16 }
+
+describe('U-Net (§8.3, small)', () => {
+  it('pixel (un)shuffle are inverse permutations', () => {
+    const x = tf.randomNormal([2, 4, 6, 3])
+    const u = unshuffle(x)
+    expect(u.shape).toEqual([2, 2, 3, 12])
+    expect(tf.max(tf.abs(tf.sub(shuffle(u), x))).dataSync()[0]).toBe(0)
+    // unshuffle(x)[b, i, j, (di·2 + dj)·C + c] = x[b, 2i + di, 2j + dj, c]
+    const xv = x.arraySync() as number[][][][], uv = u.arraySync() as number[][][][]
+    expect(uv[1]![1]![2]![(1 * 2 + 0) * 3 + 2]).toBe(xv[1]![3]![4]![2])
+  })
+  it('custom gradients (conv weight grads by shifted matMuls, flipped-kernel input grads) match finite differences', () => {
+    const p = initUnet(cfg, 3)
+    const x = tf.randomNormal([3, 784], 0, 1, 'float32', 1), sig = tf.tensor1d([0.05, 0.5, 3]), z = tf.randomNormal([3, 784], 0, 1, 'float32', 2)
+    const names = parameterShapes(cfg).map(([n]) => n)
+    const f = (...ps: tf.Tensor[]) => denoiserLoss(cfg, new Map(names.map((n, i) => [n, ps[i]!])), x, sig, z)
+    const { grads } = tf.valueAndGrads(f)(names.map((n) => p.get(n)!))
+    // finite differences on a few weights of different layers (float32 on cpu: central differences, h = 1e-2)
+    for (const name of ['in.w', 'd0.0.conv1.w', 'cat.w', 'down.w', 'd1.0.m2.w', 'out.w']) {
+      const i = names.indexOf(name)
+      const w = p.get(name)!
+      const flat = w.dataSync().slice()
+      const g = grads[i]!.dataSync()
+      const j = Math.floor(flat.length / 3)
+      const loss = (delta: number) => {
+        const q = Float32Array.from(flat); q[j]! += delta
+        const m = new Map(p); m.set(name, tf.tensor(q, w.shape))
+        const l = denoiserLoss(cfg, m, x, sig, z).dataSync()[0]!
+        m.get(name)!.dispose()
+        return l
+      }
+      const h = 1e-2
+      const fd = (loss(h) - loss(-h)) / (2 * h)
+      expect(Math.abs(fd - g[j]!)).toBeLessThan(2e-2 * Math.max(Math.abs(fd), 1e-2) + 2e-4)
+    }
+    // input VJP through the sampling path (weightGrads = false) equals the training path's
+    const v = tf.randomNormal([3, 784], 0, 1, 'float32', 5)
+    const a = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(unetDenoise(cfg, p, xx, sig, false), v)))(x)
+    const b = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(unetDenoise(cfg, p, xx, sig, true), v)))(x)
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5)
+    // …and finite differences of ⟨D(x), v⟩ along a random direction
+    const dir = tf.randomNormal([3, 784], 0, 1, 'float32', 6)
+    const e = 1e-2
+    const fdx = (tf.sum(tf.mul(unetDenoise(cfg, p, tf.add(x, tf.mul(dir, e)), sig), v)).dataSync()[0]! - tf.sum(tf.mul(unetDenoise(cfg, p, tf.sub(x, tf.mul(dir, e)), sig), v)).dataSync()[0]!) / (2 * e)
+    const an = tf.sum(tf.mul(a, dir)).dataSync()[0]!
+    expect(Math.abs(fdx - an) / Math.abs(an)).toBeLessThan(2e-2)
+  })
+  it('weights round-trip; bad weights are rejected', async () => {
+    const p = initUnet(cfg, 1)
+    const w = await exportUnet(cfg, p)
+    const q = importUnet(w)
+    const x = tf.randomNormal([2, 784]), s = tf.tensor1d([0.3, 0.3])
+    expect(tf.max(tf.abs(tf.sub(unetDenoise(cfg, p, x, s), unetDenoise(cfg, q, x, s)))).dataSync()[0]).toBe(0)
+    expect(() => importUnet({ ...w, data: w.data.slice(1) })).toThrow(/expected/)
+  })
+  it('an M-step lowers the §1.4 loss on digit-like data, warm start continues from it, no leaks', async () => {
+    // data: blobs on a 28×28 grid at random places (a stand-in with spatial structure), model space [−1, 1]
+    const u = mulberry32(4)
+    const N = 64
+    const data = new Float32Array(N * 784).fill(-1)
+    for (let i = 0; i < N; i++) {
+      const ci = 8 + Math.floor(u() * 12), cj = 8 + Math.floor(u() * 12)
+      for (let a = 0; a < 28; a++) for (let b = 0; b < 28; b++) if ((a - ci) ** 2 + (b - cj) ** 2 < 20) data[i * 784 + a * 28 + b] = 1
+    }
+    const model = new UnetModel(cfg, { a: 1e-3, b: 10 }, 7)
+    const t = tf.tensor2d(data, [N, 784])
+    // fixed evaluation batch: the loss at fixed σ and noise, before and after
+    const sig = tf.tensor1d(Float32Array.from({ length: N }, (_, i) => [0.05, 0.2, 0.8, 2][i % 4]!))
+    const z = tf.tensor2d(fillNormal(new Float32Array(N * 784), mulberry32(9)), [N, 784])
+    const evalLoss = () => denoiserLoss(cfg, model.params, t, sig, z).dataSync()[0]!
+    const before = evalLoss()
+    const base = tf.memory().numTensors
+    const losses = await model.train(t, { steps: 40, batch: 16, lrInit: 3e-3, lrEnd: 3e-3 }, 1, () => {})
+    expect(tf.memory().numTensors).toBe(base)
+    const after = evalLoss()
+    expect(after).toBeLessThan(0.8 * before)
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!)
+    const losses2 = await model.train(t, { steps: 10, batch: 16, lrInit: 1e-3, lrEnd: 1e-3 }, 2, () => {})
+    expect(losses2[0]!).toBeLessThan(losses[0]!) // warm-started, not from scratch
+    tf.dispose([t, sig, z]); model.dispose()
+  })
+})

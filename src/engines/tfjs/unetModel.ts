@@ -1,0 +1,36 @@
+// The U-Net as a Denoiser (jacobian 'autodiff': one forward per linearize, one backward per VJP, only the
+// input gradient) plus its M-step — what the image EM loop injects, like mlpModel.ts for the manifold lab.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Tensor2D } from '@tensorflow/tfjs-core'
+import { AutodiffDenoiser } from '../../core/denoisers/autodiff'
+import type { VESchedule } from '../../core/diffusion/schedule'
+import { disposeUnet, exportUnet, importUnet, initUnet, PIXELS, unetDenoise, type UnetConfig, type UnetParams, type UnetWeights } from './unet'
+import { trainUnet } from './unetTrain'
+
+export interface UnetTrainSettings {
+  steps: number
+  batch: number
+  lrInit: number
+  lrEnd: number
+}
+
+export class UnetModel {
+  readonly params: UnetParams
+  readonly denoiser: AutodiffDenoiser
+
+  constructor(readonly config: UnetConfig, readonly schedule: VESchedule, init: number | UnetWeights) {
+    this.params = typeof init === 'number' ? initUnet(config, init) : importUnet(init)
+    this.denoiser = new AutodiffDenoiser('tfjs-unet', [PIXELS], (x, sigma) => unetDenoise(config, this.params, x, tf.fill([x.shape[0]!], sigma), false))
+  }
+
+  /** One M-step on `data` [N, 784] (warm start: the current parameters); returns the loss curve. */
+  train(data: Tensor2D, s: UnetTrainSettings, seed: number, onProgress: (fraction: number, loss: number) => void, signal?: AbortSignal): Promise<number[]> {
+    return trainUnet(this.config, this.params, data, {
+      steps: s.steps, batch: s.batch, lrInit: s.lrInit, lrEnd: s.lrEnd, clip: 1, schedule: this.schedule, seed,
+      readEvery: Math.max(1, Math.floor(s.steps / 10)),
+    }, (p) => onProgress(p.step / p.steps, p.loss), signal)
+  }
+
+  weights(): Promise<UnetWeights> { return exportUnet(this.config, this.params) }
+  dispose(): void { disposeUnet(this.params) }
+}

@@ -1,0 +1,98 @@
+// M-step training of the U-Net denoiser (algorithms.md §1.4, §4.2): t ~ Beta(3, 3), σ_t = σ(t),
+// loss = mean_b λ_t · mean_i (D(x + σz)_i − x_i)² with λ_t = 1/σ² + 1; Adam (0.9, 0.999, 1e-8) after
+// clip_by_global_norm(clip); LR linear lrInit → lrEnd over the lap (constant when equal, as [D]'s CIFAR 2e-4).
+// Adam state is re-initialised every call (= every lap, §4.2); the parameters carry over (warm start).
+// Same loop as trainMlp.ts, over the U-Net's named parameters. No EMA (see docs/em-images-progress.md).
+import * as tf from '@tensorflow/tfjs-core'
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
+import { parameterShapes, unetDenoise, type UnetConfig, type UnetParams } from './unet'
+import { fillNormal, mulberry32 } from '../../core/linalg/random'
+import type { TrainConfig, TrainProgress } from './trainMlp'
+
+/** Beta(3,3) draw as the median of 5 uniforms. */
+function beta33(u: () => number): number {
+  const v = [u(), u(), u(), u(), u()].sort((a, b) => a - b)
+  return v[2]!
+}
+
+/** The §1.4 loss of D on a clean batch x [B, 784] at per-sample σ [B] and noise z [B, 784]. */
+export function denoiserLoss(c: UnetConfig, p: UnetParams, x: Tensor, sigma: Tensor, z: Tensor): Tensor {
+  return tf.tidy(() => {
+    const s = tf.reshape(sigma, [-1, 1])
+    const d = unetDenoise(c, p, tf.add(x, tf.mul(z, s)), sigma)
+    const lambda = tf.add(tf.reciprocal(tf.square(sigma)), 1)
+    return tf.mean(tf.mul(lambda, tf.mean(tf.square(tf.sub(d, x)), 1)))
+  })
+}
+
+/** Trains `params` in place (tensors replaced, old ones disposed) on `data` [N, 784]; returns window-mean losses. */
+export async function trainUnet(
+  c: UnetConfig,
+  params: UnetParams,
+  data: Tensor2D,
+  cfg: TrainConfig,
+  onProgress: (p: TrainProgress) => void,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const n = data.shape[0]
+  const dim = data.shape[1]
+  const u = mulberry32(cfg.seed)
+  const names = parameterShapes(c).map(([name]) => name)
+  const vars: Tensor[] = names.map((name) => params.get(name)!)
+  let m: Tensor[] = vars.map((v) => tf.zerosLike(v))
+  let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8]
+  const losses: number[] = []
+  let window: Tensor = tf.scalar(0)
+  const lnA = Math.log(cfg.schedule.a)
+  const lnB = Math.log(cfg.schedule.b)
+  const zbuf = new Float32Array(cfg.batch * dim)
+  try {
+    for (let step = 0; step < cfg.steps; step++) {
+      signal?.throwIfAborted()
+      const idx = new Int32Array(cfg.batch)
+      const sig = new Float32Array(cfg.batch)
+      for (let i = 0; i < cfg.batch; i++) {
+        idx[i] = Math.floor(u() * n)
+        sig[i] = Math.exp(lnA + (lnB - lnA) * beta33(u))
+      }
+      fillNormal(zbuf, u)
+      const progress = Math.min((step + 1) / (cfg.steps + 1), 1)
+      const lr = cfg.lrInit + (cfg.lrEnd - cfg.lrInit) * progress
+      const next = tf.tidy(() => {
+        const x = tf.gather(data, tf.tensor1d(idx, 'int32'))
+        const sigma = tf.tensor1d(sig)
+        const z = tf.tensor2d(zbuf, [cfg.batch, dim])
+        const f = (...ps: Tensor[]): Tensor => denoiserLoss(c, new Map(names.map((name, i) => [name, ps[i]!])), x, sigma, z)
+        const { value, grads } = tf.valueAndGrads(f)(vars)
+        const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
+        const scale = tf.minimum(1, tf.div(cfg.clip, tf.maximum(norm, 1e-12)))
+        const t = step + 1
+        const newM = grads.map((g, i) => tf.add(tf.mul(m[i]!, b1), tf.mul(tf.mul(g, scale), 1 - b1)))
+        const newV = grads.map((g, i) => tf.add(tf.mul(v2[i]!, b2), tf.mul(tf.square(tf.mul(g, scale)), 1 - b2)))
+        const stepSize = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
+        const newP = vars.map((p, i) => tf.sub(p, tf.mul(stepSize, tf.div(newM[i]!, tf.add(tf.sqrt(newV[i]!), eps)))))
+        return { newM, newV, newP, loss: tf.add(window, value) }
+      })
+      tf.dispose([...m, ...v2, ...vars, window])
+      m = next.newM
+      v2 = next.newV
+      window = next.loss
+      next.newP.forEach((p, i) => { vars[i] = p; params.set(names[i]!, p) })
+      const done = step + 1
+      if (done % cfg.readEvery === 0 || done === cfg.steps) {
+        const count = done % cfg.readEvery === 0 ? cfg.readEvery : done % cfg.readEvery
+        const loss = (await window.data())[0]! / count
+        window.dispose()
+        window = tf.scalar(0)
+        losses.push(loss)
+        if (!Number.isFinite(loss)) throw new Error(`U-Net training diverged at step ${done}: loss ${loss}`)
+        onProgress({ step: done, steps: cfg.steps, loss })
+        await new Promise((resolve) => setTimeout(resolve, 0)) // let a cancel message in
+      }
+    }
+    return losses
+  } finally {
+    tf.dispose([...m, ...v2, window])
+  }
+}
