@@ -78,7 +78,7 @@ test('the GPU lost mid-run: one clear message, every panel redrawn, a clean seco
   await expect(page.getByTestId('method-0')).toContainText(/step [1-9]/, { timeout: 240_000 })
   expect(await page.evaluate(() => (window as unknown as Hooks).__tweedie.loseGpuDevice())).toBe(true)
   const error = page.getByTestId('studio-run-error')
-  await expect(error).toHaveText(/^The GPU was lost at step \d+ of 16 \(dps, method 1 of 2\); the run stopped; press Run to start again on wasm\.$/, { timeout: 120_000 })
+  await expect(error).toHaveText(/^The GPU was lost at step \d+ of 16 \(dps, mmps in lockstep\); the run stopped; press Run to start again on wasm\.$/, { timeout: 120_000 })
   await expect(page.getByTestId('notices')).toContainText('GPU device was lost')
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
   await expect(page.getByTestId('problem-y')).toHaveAttribute('data-drawn', 'true')
