@@ -105,6 +105,33 @@ def chain(model, n, steps, eta, seed, sigma_stop=SIGMA_MIN):
     return model(x, torch.full((n,), float(sigma_stop)))
 
 
+TRACE_SIGMAS = (10.0, 3.0, 1.0, 0.5, 0.2, 0.1, 0.05, 0.02)
+
+
+@torch.no_grad()
+def trace(model, x_test, n, steps, seed):
+    """Statistics of the Tweedie mean D(x_t, σ_t) along a DDPM chain, next to those of D(x + σ z, σ) for held-out
+    slices x at the same σ: where do the chain's estimates stop looking like the real ones?"""
+    g = torch.Generator().manual_seed(seed)
+    x = SIGMA_MAX * torch.randn((n, 1, 64, 64), generator=g)
+    times = torch.linspace(1, 1 / steps, steps)
+    want = list(TRACE_SIGMAS)
+    out = {}
+    for t in times:
+        s_ = (t - 1 / steps).clamp_min(0)
+        st, ss = sigma_of_t(t), sigma_of_t(s_)
+        d = model(x, st.expand(n))
+        if want and float(st) <= want[0]:
+            sg = want.pop(0)
+            xr = x_test + float(st) * torch.randn(x_test.shape, generator=g)
+            dr = model(xr, st.expand(len(x_test)))
+            out[f"{float(st):.3g} (≈{sg:g})"] = {"chain": stats(to01(d)), "real": stats(to01(dr))}
+            print(list(out)[-1], json.dumps(out[list(out)[-1]]), flush=True)
+        c = ss * torch.sqrt((1 - ss ** 2 / st ** 2).clamp_min(0))
+        x = d + torch.sqrt((ss ** 2 - c ** 2).clamp_min(0)) * (x - d) / st + c * torch.randn(x.shape, generator=g)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--ckpt", default=os.path.join(HERE, "checkpoints", "last.pt"))
@@ -114,11 +141,20 @@ def main():
     p.add_argument("--skip-samples", action="store_true")
     p.add_argument("--variants", default="ddpm,ddim,ddpm_stop0.05")
     p.add_argument("--out", default=None)
+    p.add_argument("--trace", action="store_true", help="only the along-the-chain statistics (see trace())")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     model, ck = load_ema_model(args.ckpt)
     test, _ = data.load("test")
     x = data.to_model(test)
+    if args.trace:
+        res = {"checkpoint": os.path.basename(args.ckpt), "images_seen": ck["state"]["images_seen"],
+               "n": args.n, "steps": args.steps,
+               "trace": trace(model, x[torch.from_numpy(np.random.default_rng(3).choice(len(x), 64, replace=False))],
+                              args.n, args.steps, 0)}
+        if args.out:
+            json.dump(res, open(args.out, "w"), indent=1)
+        return
     x01 = to01(x)
     m = head_mask(x01)
     res = {"checkpoint": os.path.basename(args.ckpt), "images_seen": ck["state"]["images_seen"],
