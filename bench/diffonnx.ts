@@ -11,6 +11,8 @@ import { checkModel, OnnxDenoiser, OnnxGraph } from '../src/engines/onnx/diff'
 
 const ROOT = join(import.meta.dirname, '..')
 const BATCH = Number(process.env.BENCH_BATCH ?? 1)
+// BENCH_BACKENDS=wasm skips the slow pure-JS cpu backend (default: both)
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',').map((b) => b.trim()).filter((b) => b !== '')
 
 interface Target { name: string; path: string; sampleShape?: number[] }
 
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
         msWeb = null
       }
     }
-    for (const backend of ['wasm', 'cpu']) {
+    for (const backend of BACKENDS) {
       if (!(await tf.setBackend(backend))) continue
       await tf.ready()
       const d = new OnnxDenoiser(new OnnxGraph(rep.model), io, { sampleShape: sample })

@@ -25,6 +25,7 @@ def main():
     p.add_argument("--eta", type=float, default=1.0)
     p.add_argument("--samples", type=int, default=64)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out-dir", default=HERE, help="where eval.json and samples.png go (default: the model folder)")
     p.add_argument("--cifar-format", choices=["jpg", "bin"], default="jpg")
     p.add_argument("--cifar-root", default=None)
     args = p.parse_args()
@@ -32,7 +33,7 @@ def main():
     test = data.load("test", args.cifar_format, args.cifar_root)
     idx = np.sort(np.random.default_rng(2026).choice(len(test), args.n_test, replace=False))
     desc = f"{args.n_test} CIFAR-10 test images (random subset, seed 2026, of the 10,000; {args.cifar_format} copy)"
-    ship.evaluate(args.ckpt, HERE, data.to_model(test[idx]), desc, sample_n=args.samples,
+    ship.evaluate(args.ckpt, args.out_dir, data.to_model(test[idx]), desc, sample_n=args.samples,
                   sample_steps=args.steps, sample_eta=args.eta)
 
 

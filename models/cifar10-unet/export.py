@@ -5,6 +5,7 @@ Run evaluate.py first (the card carries its numbers).
   nice -n 15 /usr/bin/python3 models/cifar10-unet/export.py
 """
 import argparse
+import json
 import os
 import sys
 
@@ -25,14 +26,18 @@ DISTANCE = (
 READ_MORE = """## Reproduce / continue
 ```
 /usr/bin/python3 models/cifar10-unet/train.py --threads 1 --until HH:MM          # fresh run (JPEG copy of CIFAR-10)
-nice -n 15 /usr/bin/python3 models/cifar10-unet/train.py --resume --threads 2 --until HH:MM   # continue from checkpoints/last.pt
+/usr/bin/python3 models/common/resume_state.py unpack models/cifar10-unet   # committed resume/state.pt → checkpoints/last.pt
+nice -n 15 /usr/bin/python3 models/cifar10-unet/train.py --resume --threads 1 --until HH:MM --lr 1e-3 --lr-final 5e-5   # continue (cosine lr to the deadline)
 nice -n 15 /usr/bin/python3 models/cifar10-unet/evaluate.py   # eval.json + samples.png
 nice -n 15 /usr/bin/python3 models/cifar10-unet/export.py     # denoiser.onnx, reference.json, card.json, README.md
 npx vitest run test/models/reference.test.ts
 ```
 Official binary batches instead of the JPEG copy: `--cifar-format bin --cifar-root DIR/cifar-10-batches-bin`.
 The data (`/work/shared/data/cifar10`) and the decoded cache (`.data/cifar10/`) are never committed;
-checkpoints (`checkpoints/`, git-ignored) stay on the machine that trained.
+checkpoints (`checkpoints/`, git-ignored) stay on the machine that trained; `resume/state.pt` (committed,
+fp16 weights and EMA, bf16 Adam moments, step counters) is what the next session continues from
+(`models/common/resume_state.py pack|unpack`). Without either, `models/common/recover_from_onnx.py` rebuilds
+the EMA weights from `denoiser.onnx` (checked against `reference.json`; Adam state starts fresh).
 """
 
 
@@ -52,6 +57,9 @@ def main():
                  "`/work/shared/data/cifar10/cifar10-train-jpg.tar.gz`; random horizontal flips.")
     readme_extra = READ_MORE
     extra["data_text"] = data_text
+    notes = os.path.join(HERE, "notes.json")  # investigations / previous model, written by hand per session
+    if os.path.exists(notes):
+        extra.update(json.load(open(notes)))
     ship.ship(args.ckpt, HERE, extra, readme_extra)
 
 

@@ -44,6 +44,21 @@ def evaluate(ckpt, out_dir, test_x, test_desc, sample_n=64, sample_steps=128, sa
     return res
 
 
+def lr_schedule(tc, segments):
+    """One phrase per training segment (trainlib.train records lr / lr_final per segment)."""
+    out = []
+    for s in segments:
+        if "start_step" not in s:
+            out.append(s.get("note", "?"))
+            continue
+        a, b = s.get("start_step"), s.get("end_step")
+        if s.get("lr_final") is not None:
+            out.append(f"steps {a}–{b}: cosine {s['lr']:g} → {s['lr_final']:g} (by the segment's deadline)")
+        else:
+            out.append(f"steps {a}–{b}: {s.get('lr', tc['lr']):g} constant")
+    return "; ".join(out)
+
+
 def hardware():
     cpu = "unknown CPU"
     try:
@@ -103,6 +118,7 @@ def ship(ckpt, out_dir, card_extra, readme_extra):
             "hours": round(hours, 3),
             "images_per_second": round(st["images_seen"] / max(st["train_seconds"], 1), 1),
             "segments": st["segments"],
+            "lr_schedule": lr_schedule(tc, st["segments"]),
         },
         "evaluation": {
             "held_out": ev["held_out"], "metric": ev["metric"],
@@ -111,6 +127,8 @@ def ship(ckpt, out_dir, card_extra, readme_extra):
             "raw_weights_gain_db": ev.get("raw_weights"),
         },
         "samples": ev.get("samples"),
+        **({"investigations": card_extra["investigations"]} if card_extra.get("investigations") else {}),
+        **({"previous": card_extra["previous"]} if card_extra.get("previous") else {}),
         "distance_from_paper": card_extra["distance_from_paper"],
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "platform": platform.platform(),
@@ -143,6 +161,7 @@ U-Net after §8.3: channels {mc['channels']}, residual blocks {mc['blocks']} per
 {tr['steps']:,} steps of batch {tr['batch']}{batch_note} = {tr['images_seen']:,} images ({tr['epochs']} epochs), Adam lr {tr['lr']}
 (warm-up {tr['warmup_steps']} steps), clip {tr['grad_clip']}, EMA {tr['ema']} (shipped). CPU only: {tr['hours']} h on
 2 shared cores ({tr['images_per_second']} images/s on average, other jobs running; nice 15).
+Learning rate by segment: {tr['lr_schedule']}.
 Data licence: {tr['data_licence']}
 
 ## Denoising on held-out data ({ev['held_out']})
@@ -156,6 +175,7 @@ PSNR gain (dB, on [0, 1], clipped; fixed noise seed):
 ## Samples
 `samples.png`: {ev['samples']['n']} unconditional samples, {ev['samples']['sampler']}.
 
+{card_extra.get('readme_notes', '')}
 ## Distance from the paper's model
 {card['distance_from_paper']}
 

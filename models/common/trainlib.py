@@ -137,12 +137,17 @@ def train(cfg, sample_batch, eval_x, args):
     ema = EMA(model, tc["ema"])
     state = {"step": 0, "images_seen": 0, "train_seconds": 0.0, "segments": []}
     rng = np.random.default_rng(args.seed)
+    rewarm = 0
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu")
         if ck["cfg"]["model"] != cfg["model"]:
             raise SystemExit(f"checkpoint model config differs: {ck['cfg']['model']} vs {cfg['model']}")
         model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
+        if ck.get("opt") is not None:
+            opt.load_state_dict(ck["opt"])
+        else:  # e.g. weights recovered from the shipped ONNX (recover_from_onnx.py): fresh Adam, re-warm the lr
+            rewarm = max(rewarm, 200)
+            print("no optimizer state in the checkpoint: fresh Adam, lr warm-up over 200 steps", flush=True)
         ema.shadow = ck["ema"]
         state = ck["state"]
         rng = np.random.default_rng([args.seed, state["step"]])
@@ -181,7 +186,8 @@ def train(cfg, sample_batch, eval_x, args):
         deadline = dl if deadline is None else min(deadline, dl)
 
     seg = {"start_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "start_step": state["step"],
-           "threads": args.threads, "host_cpus": os.cpu_count()}
+           "start_images": state["images_seen"], "threads": args.threads, "host_cpus": os.cpu_count(),
+           "lr": args.lr if args.lr is not None else tc["lr"], "lr_final": args.lr_final}
     state["segments"].append(seg)
     B = tc["batch"]
     a, b = math.log(SIGMA_MIN), math.log(SIGMA_MAX)
@@ -207,8 +213,16 @@ def train(cfg, sample_batch, eval_x, args):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), tc["clip"])
         warm = tc.get("warmup", 0)
+        lr = tc["lr"] * min(1.0, (state["step"] + 1) / warm) if warm else tc["lr"]
+        if args.lr is not None:  # this segment's peak lr (overrides the config's), optionally decayed
+            lr = args.lr
+        if args.lr_final is not None and deadline is not None:  # cosine from lr to lr_final by the deadline
+            frac = min(1.0, (time.time() - t_seg0) / max(1.0, deadline - t_seg0))
+            lr = args.lr_final + (lr - args.lr_final) * 0.5 * (1 + math.cos(math.pi * frac))
+        if rewarm:
+            lr *= min(1.0, (state["step"] - seg["start_step"] + 1) / rewarm)
         for gparam in opt.param_groups:
-            gparam["lr"] = tc["lr"] * min(1.0, (state["step"] + 1) / warm) if warm else tc["lr"]
+            gparam["lr"] = lr
         opt.step()
         ema.update(model, state["step"])
         state["step"] += 1
@@ -253,4 +267,7 @@ def common_args(p):
     p.add_argument("--max-images", type=int, default=None)
     p.add_argument("--ckpt-minutes", type=float, default=5.0)
     p.add_argument("--log-every", type=float, default=60.0, help="seconds between log lines")
+    p.add_argument("--lr", type=float, default=None, help="peak lr of this segment (default: the config's)")
+    p.add_argument("--lr-final", type=float, default=None,
+                   help="cosine-decay the lr to this value by --until/--minutes (needs a deadline)")
     return p

@@ -23,11 +23,12 @@ def main():
     p.add_argument("--eta", type=float, default=1.0)
     p.add_argument("--samples", type=int, default=32)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out-dir", default=HERE, help="where eval.json and samples.png go (default: the model folder)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     test, subj = data.load("test")
     desc = f"all {len(test)} slices of the {len(subj)} test subjects (held-out people: {', '.join(subj)})"
-    ship.evaluate(args.ckpt, HERE, data.to_model(test), desc, sample_n=args.samples,
+    ship.evaluate(args.ckpt, args.out_dir, data.to_model(test), desc, sample_n=args.samples,
                   sample_steps=args.steps, sample_eta=args.eta)
 
 

@@ -5,6 +5,7 @@ Run evaluate.py first (the card carries its numbers).
   nice -n 15 /usr/bin/python3 models/mri-unet/export.py
 """
 import argparse
+import json
 import os
 import sys
 
@@ -24,7 +25,8 @@ DISTANCE = (
 READ_MORE = """## Reproduce / continue
 ```
 nice -n 15 /usr/bin/python3 models/mri-unet/train.py --threads 1 --until HH:MM           # fresh run
-nice -n 15 /usr/bin/python3 models/mri-unet/train.py --resume --threads 2 --until HH:MM  # continue from checkpoints/last.pt
+/usr/bin/python3 models/common/resume_state.py unpack models/mri-unet   # committed resume/state.pt → checkpoints/last.pt
+nice -n 15 /usr/bin/python3 models/mri-unet/train.py --resume --threads 1 --until HH:MM --lr 1e-3 --lr-final 5e-5  # continue (cosine lr to the deadline)
 nice -n 15 /usr/bin/python3 models/mri-unet/evaluate.py   # eval.json + samples.png
 nice -n 15 /usr/bin/python3 models/mri-unet/export.py     # denoiser.onnx, reference.json, card.json, README.md
 npx vitest run test/models/reference.test.ts
@@ -32,6 +34,10 @@ npx vitest run test/models/reference.test.ts
 The acceleration demo uses the §8.2 column mask scaled to 64 columns (see docs/algorithms.md §11.1).
 The data (`/work/shared/data/mri`, IXI, CC BY-SA 3.0) is never committed, nor slices or images made from it;
 the demo slices in `public/demo/mri/` come from the Colin27 template of Debian's mricron-data instead.
+Checkpoints (`checkpoints/`, git-ignored) stay on the machine that trained; `resume/state.pt` (committed,
+fp16 weights and EMA, bf16 Adam moments, step counters) is what the next session continues from
+(`models/common/resume_state.py pack|unpack`). Without either, `models/common/recover_from_onnx.py` rebuilds
+the EMA weights from `denoiser.onnx` (checked against `reference.json`; Adam state starts fresh).
 """
 
 
@@ -50,6 +56,9 @@ def main():
                       "random horizontal flips, integer shifts up to ±4 px with zero fill, intensity scale U(0.9, 1.1) "
                       "then clip."),
     }
+    notes = os.path.join(HERE, "notes.json")  # investigations / previous model, written by hand per session
+    if os.path.exists(notes):
+        extra.update(json.load(open(notes)))
     ship.ship(args.ckpt, HERE, extra, READ_MORE)
 
 
