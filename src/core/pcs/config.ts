@@ -1,6 +1,7 @@
 // The Posterior-PCs page's settings: one serialisable object for the page and the URL. Parsing never throws:
 // out-of-range values are clamped and unknown ones replaced by defaults, each with a message the page shows.
 import type { PcJacobian } from './products'
+import { numberParam, type Range } from '../url/numberParam'
 
 export interface PcRectConfig { x0: number; y0: number; x1: number; y1: number }
 
@@ -23,7 +24,6 @@ export const PCS_DEFAULTS: PcsConfig = {
   model: 'cifar10-unet', image: 'demo/cifar/chelsea.png', sigma: 0.5, seed: 0, k: 3, iters: 50, jacobian: 'exact', rect: null, pc: 0,
 }
 
-interface Range { min: number; max: number; int?: boolean }
 const RANGES = {
   sigma: { min: 0.01, max: 10 },
   seed: { min: 0, max: 2 ** 31 - 1, int: true },
@@ -33,20 +33,7 @@ const RANGES = {
 } satisfies Record<string, Range>
 
 function number(q: URLSearchParams, key: keyof typeof RANGES, fallback: number, messages: string[]): number {
-  const raw = q.get(key)
-  if (raw === null || raw === '') return fallback
-  const r: Range = RANGES[key]
-  const v = Number(raw)
-  if (!Number.isFinite(v)) {
-    messages.push(`${key}=${raw} is not a number; using ${fallback}.`)
-    return fallback
-  }
-  let out = r.int ? Math.round(v) : v
-  if (out < r.min || out > r.max) {
-    out = Math.min(r.max, Math.max(r.min, out))
-    messages.push(`${key}=${raw} is out of range [${r.min}, ${r.max}]; clamped to ${out}.`)
-  } else if (r.int && out !== v) messages.push(`${key}=${raw} must be an integer; using ${out}.`)
-  return out
+  return numberParam(q, key, RANGES[key], fallback, messages)
 }
 
 /** Clamps a patch into an H×W image (at least 1×1); null (whole image) stays null. */

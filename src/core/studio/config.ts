@@ -3,6 +3,7 @@
 // each with a message the page shows (issue 6: "clamped or rejected with a visible message").
 import type { MethodName } from '../posterior/method'
 import type { SolverName } from '../linalg/krylov'
+import { numberParam, type Range } from '../url/numberParam'
 
 export type CorruptionKind = 'random' | 'box' | 'blur' | 'sr' | 'mri'
 export type JacobianChoice = 'exact' | 'fd'
@@ -115,7 +116,6 @@ export function applyPreset(c: StudioConfig, key: string): StudioConfig {
 const METHOD_NAMES: MethodName[] = ['dps', 'pigdm', 'tmpd', 'diffpir', 'mmps']
 const KINDS: CorruptionKind[] = ['random', 'box', 'blur', 'sr', 'mri']
 
-interface Range { min: number; max: number; int?: boolean }
 const RANGES = {
   sigmaY: { min: 1e-4, max: 4 },
   steps: { min: 2, max: 1000, int: true },
@@ -138,22 +138,7 @@ export interface ParseResult {
 }
 
 function number(q: URLSearchParams, key: keyof typeof RANGES, fallback: number, messages: string[]): number {
-  const raw = q.get(key)
-  if (raw === null || raw === '') return fallback
-  const r: Range = RANGES[key]
-  const v = Number(raw)
-  if (!Number.isFinite(v)) {
-    messages.push(`${key}=${raw} is not a number; using ${fallback}.`)
-    return fallback
-  }
-  let out = r.int ? Math.round(v) : v
-  if (out < r.min || out > r.max) {
-    out = Math.min(r.max, Math.max(r.min, out))
-    messages.push(`${key}=${raw} is out of range [${r.min}, ${r.max}]; clamped to ${out}.`)
-  } else if (r.int && out !== v) {
-    messages.push(`${key}=${raw} must be an integer; using ${out}.`)
-  }
-  return out
+  return numberParam(q, key, RANGES[key], fallback, messages)
 }
 
 /** Methods as `mmps:cg:3,dps,pigdm:gmres:5`. */

@@ -3,6 +3,7 @@
 // clip_by_global_norm(1.0); LR linear lr_init → lr_end over the lap (Adam state re-initialised each lap).
 // Batches are drawn with replacement. The loss is read back only every `readEvery` steps.
 import * as tf from '@tensorflow/tfjs-core'
+import { clippedAdamStep } from './adam'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { mlpDenoise, type MlpConfig, type MlpParams } from './mlp'
 import { mulberry32 } from '../../core/linalg/random'
@@ -49,7 +50,6 @@ export async function trainMlp(
   const vars: Tensor[] = [...params.weights, ...params.biases]
   let m: Tensor[] = vars.map((v) => tf.zerosLike(v))
   let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
-  const [b1, b2, eps] = [0.9, 0.999, 1e-8]
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
   const lnA = Math.log(cfg.schedule.a)
@@ -77,15 +77,7 @@ export async function trainMlp(
           return tf.mean(tf.mul(lambda, tf.mean(tf.square(tf.sub(d, x)), 1)))
         }
         const { value, grads } = tf.valueAndGrads(f)(vars)
-        // clip_by_global_norm(clip)
-        const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
-        const scale = tf.minimum(1, tf.div(cfg.clip, tf.maximum(norm, 1e-12)))
-        const t = step + 1
-        const newM = grads.map((g, i) => tf.add(tf.mul(m[i]!, b1), tf.mul(tf.mul(g, scale), 1 - b1)))
-        const newV = grads.map((g, i) => tf.add(tf.mul(v2[i]!, b2), tf.mul(tf.square(tf.mul(g, scale)), 1 - b2)))
-        const stepSize = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
-        const newP = vars.map((p, i) => tf.sub(p, tf.mul(stepSize, tf.div(newM[i]!, tf.add(tf.sqrt(newV[i]!), eps)))))
-        return { newM, newV, newP, loss: tf.add(window, value) }
+        return { ...clippedAdamStep(grads, vars, m, v2, lr, step + 1, cfg.clip), loss: tf.add(window, value) }
       })
       tf.dispose([...m, ...v2, ...vars, window])
       m = next.newM

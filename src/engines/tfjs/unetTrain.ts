@@ -4,6 +4,7 @@
 // Adam state is re-initialised every call (= every lap, §4.2); the parameters carry over (warm start).
 // Same loop as trainMlp.ts, over the U-Net's named parameters. No EMA (see docs/em-images-progress.md).
 import * as tf from '@tensorflow/tfjs-core'
+import { clippedAdamStep } from './adam'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { parameterShapes, unetDenoise, type UnetConfig, type UnetParams } from './unet'
 import { fillNormal, mulberry32 } from '../../core/linalg/random'
@@ -41,7 +42,6 @@ export async function trainUnet(
   const vars: Tensor[] = names.map((name) => params.get(name)!)
   let m: Tensor[] = vars.map((v) => tf.zerosLike(v))
   let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
-  const [b1, b2, eps] = [0.9, 0.999, 1e-8]
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
   const lnA = Math.log(cfg.schedule.a)
@@ -65,14 +65,7 @@ export async function trainUnet(
         const z = tf.tensor2d(zbuf, [cfg.batch, dim])
         const f = (...ps: Tensor[]): Tensor => denoiserLoss(c, new Map(names.map((name, i) => [name, ps[i]!])), x, sigma, z)
         const { value, grads } = tf.valueAndGrads(f)(vars)
-        const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
-        const scale = tf.minimum(1, tf.div(cfg.clip, tf.maximum(norm, 1e-12)))
-        const t = step + 1
-        const newM = grads.map((g, i) => tf.add(tf.mul(m[i]!, b1), tf.mul(tf.mul(g, scale), 1 - b1)))
-        const newV = grads.map((g, i) => tf.add(tf.mul(v2[i]!, b2), tf.mul(tf.square(tf.mul(g, scale)), 1 - b2)))
-        const stepSize = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
-        const newP = vars.map((p, i) => tf.sub(p, tf.mul(stepSize, tf.div(newM[i]!, tf.add(tf.sqrt(newV[i]!), eps)))))
-        return { newM, newV, newP, loss: tf.add(window, value) }
+        return { ...clippedAdamStep(grads, vars, m, v2, lr, step + 1, cfg.clip), loss: tf.add(window, value) }
       })
       tf.dispose([...m, ...v2, ...vars, window])
       m = next.newM

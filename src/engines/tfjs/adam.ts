@@ -1,0 +1,25 @@
+// One Adam step with clip_by_global_norm, as optax.chain(clip_by_global_norm(clip), adam(lr)) (algorithms.md §4.2
+// "Optimiser"), shared by the manifold MLP and the digit U-Net trainers. Call inside tf.tidy; returns new tensors.
+import * as tf from '@tensorflow/tfjs-core'
+import type { Tensor } from '@tensorflow/tfjs-core'
+
+export const ADAM = { b1: 0.9, b2: 0.999, eps: 1e-8 } as const
+
+export interface AdamTensors {
+  /** First and second moments after the step, and the updated parameters. */
+  newM: Tensor[]
+  newV: Tensor[]
+  newP: Tensor[]
+}
+
+/** Adam update at 1-based step `t` with learning rate `lr`, gradients clipped to global norm `clip` first. */
+export function clippedAdamStep(grads: Tensor[], params: Tensor[], m: Tensor[], v: Tensor[], lr: number, t: number, clip: number): AdamTensors {
+  const { b1, b2, eps } = ADAM
+  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
+  const scale = tf.minimum(1, tf.div(clip, tf.maximum(norm, 1e-12)))
+  const newM = grads.map((g, i) => tf.add(tf.mul(m[i]!, b1), tf.mul(tf.mul(g, scale), 1 - b1)))
+  const newV = grads.map((g, i) => tf.add(tf.mul(v[i]!, b2), tf.mul(tf.square(tf.mul(g, scale)), 1 - b2)))
+  const stepSize = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
+  const newP = params.map((p, i) => tf.sub(p, tf.mul(stepSize, tf.div(newM[i]!, tf.add(tf.sqrt(newV[i]!), eps)))))
+  return { newM, newV, newP }
+}
