@@ -4,6 +4,7 @@
 // Batches are drawn with replacement. The loss is read back only every `readEvery` steps.
 import * as tf from '@tensorflow/tfjs-core'
 import { clippedAdamStep } from './adam'
+import { drawBatch, linearLr } from './trainBatch'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { mlpDenoise, type MlpConfig, type MlpParams } from './mlp'
 import { mulberry32 } from '../../core/linalg/random'
@@ -27,12 +28,6 @@ export interface TrainProgress {
   loss: number
 }
 
-/** Beta(3,3) draw as the median of 5 uniforms (order statistic k=3 of n=5 is Beta(3,3)). */
-function beta33(u: () => number): number {
-  const v = [u(), u(), u(), u(), u()].sort((a, b) => a - b)
-  return v[2]!
-}
-
 /**
  * Trains `params` in place (their tensors are replaced; old ones disposed) on `data` [N, d].
  * Returns the mean loss of each read-back window.
@@ -52,19 +47,11 @@ export async function trainMlp(
   let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
-  const lnA = Math.log(cfg.schedule.a)
-  const lnB = Math.log(cfg.schedule.b)
   try {
     for (let step = 0; step < cfg.steps; step++) {
       signal?.throwIfAborted()
-      const idx = new Int32Array(cfg.batch)
-      const sig = new Float32Array(cfg.batch)
-      for (let i = 0; i < cfg.batch; i++) {
-        idx[i] = Math.floor(u() * n)
-        sig[i] = Math.exp(lnA + (lnB - lnA) * beta33(u))
-      }
-      const progress = Math.min((step + 1) / (cfg.steps + 1), 1)
-      const lr = cfg.lrInit + (cfg.lrEnd - cfg.lrInit) * progress
+      const { idx, sigma: sig } = drawBatch(u, n, cfg.batch, cfg.schedule)
+      const lr = linearLr(cfg.lrInit, cfg.lrEnd, step, cfg.steps)
       const seed = Math.floor(u() * 2147483647)
       const next = tf.tidy(() => {
         const x = tf.gather(data, tf.tensor1d(idx, 'int32'))

@@ -5,16 +5,11 @@
 // Same loop as trainMlp.ts, over the U-Net's named parameters. No EMA (see docs/em-images-progress.md).
 import * as tf from '@tensorflow/tfjs-core'
 import { clippedAdamStep } from './adam'
+import { drawBatch, linearLr } from './trainBatch'
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { parameterShapes, unetDenoise, type UnetConfig, type UnetParams } from './unet'
 import { fillNormal, mulberry32 } from '../../core/linalg/random'
 import type { TrainConfig, TrainProgress } from './trainMlp'
-
-/** Beta(3,3) draw as the median of 5 uniforms. */
-function beta33(u: () => number): number {
-  const v = [u(), u(), u(), u(), u()].sort((a, b) => a - b)
-  return v[2]!
-}
 
 /** The §1.4 loss of D on a clean batch x [B, 784] at per-sample σ [B] and noise z [B, 784]. */
 export function denoiserLoss(c: UnetConfig, p: UnetParams, x: Tensor, sigma: Tensor, z: Tensor): Tensor {
@@ -44,21 +39,13 @@ export async function trainUnet(
   let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
-  const lnA = Math.log(cfg.schedule.a)
-  const lnB = Math.log(cfg.schedule.b)
   const zbuf = new Float32Array(cfg.batch * dim)
   try {
     for (let step = 0; step < cfg.steps; step++) {
       signal?.throwIfAborted()
-      const idx = new Int32Array(cfg.batch)
-      const sig = new Float32Array(cfg.batch)
-      for (let i = 0; i < cfg.batch; i++) {
-        idx[i] = Math.floor(u() * n)
-        sig[i] = Math.exp(lnA + (lnB - lnA) * beta33(u))
-      }
+      const { idx, sigma: sig } = drawBatch(u, n, cfg.batch, cfg.schedule)
       fillNormal(zbuf, u)
-      const progress = Math.min((step + 1) / (cfg.steps + 1), 1)
-      const lr = cfg.lrInit + (cfg.lrEnd - cfg.lrInit) * progress
+      const lr = linearLr(cfg.lrInit, cfg.lrEnd, step, cfg.steps)
       const next = tf.tidy(() => {
         const x = tf.gather(data, tf.tensor1d(idx, 'int32'))
         const sigma = tf.tensor1d(sig)
