@@ -11,6 +11,10 @@ export default defineConfig({
   timeout: 240_000,
   expect: { timeout: 60_000 },
   workers: 1,
+  // One retry in CI, reported as "flaky" in the summary: on the 2-core CI VM the Models page now and then has a
+  // 100–530 ms frame spent entirely in the render phase right after a worker message (no script, no style/layout in
+  // the LoAF entry; 2026-12-01), which trips the responsiveness rule of e2e/fixtures.ts; a test must still pass once.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   use: {
     baseURL: base,

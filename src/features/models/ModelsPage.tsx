@@ -36,7 +36,7 @@ function Card({ m }: { m: ModelEntry }) {
       {c.distance_from_paper && <details><summary>How far from the paper&apos;s model</summary><p className="hint">{c.distance_from_paper}</p></details>}
       {samplesUrl(m.id) && (
         <figure>
-          <img src={samplesUrl(m.id)} alt={`unconditional samples of ${m.id}`} className="pixelated" height={96} />
+          <img src={samplesUrl(m.id)} decoding="async" alt={`unconditional samples of ${m.id}`} className="pixelated" height={96} />
           <figcaption className="hint">{c.samples?.sampler ?? 'unconditional samples'}</figcaption>
         </figure>
       )}
