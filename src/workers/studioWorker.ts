@@ -67,7 +67,9 @@ export const studioApi: StudioApi = {
         onMethodDone: async (r) => {
           // a method that failed because the GPU went away says so, not the device's raw error
           if (r.status === 'failed' && on === 'webgpu' && !stoppedByLostGpu(signal)) await sleep(100)
-          onMethodDone(stoppedByLostGpu(signal) && r.status !== 'done' ? { ...r, status: 'cancelled', error: 'stopped: the GPU was lost' } : r)
+          // awaited: the page must hold every result before runStudio resolves and the run is saved (the callback
+          // and the return value travel on different message ports)
+          await onMethodDone(stoppedByLostGpu(signal) && r.status !== 'done' ? { ...r, status: 'cancelled', error: 'stopped: the GPU was lost' } : r)
         },
       })
     })
