@@ -6,7 +6,7 @@ import { OpError } from './types'
 import { gatherHost } from './util'
 import { type Laid, laid, physicalAxis } from '../layout'
 
-function sourceCoord(mode: string, xo: number, scale: number, inLen: number, outLen: number): number {
+export function sourceCoord(mode: string, xo: number, scale: number, inLen: number, outLen: number): number {
   switch (mode) {
     case 'half_pixel': return (xo + 0.5) / scale - 0.5
     case 'pytorch_half_pixel': return outLen > 1 ? (xo + 0.5) / scale - 0.5 : 0
@@ -17,7 +17,7 @@ function sourceCoord(mode: string, xo: number, scale: number, inLen: number, out
   }
 }
 
-function nearestIndex(mode: string, v: number): number {
+export function nearestIndex(mode: string, v: number): number {
   switch (mode) {
     case 'floor': return Math.floor(v)
     case 'ceil': return Math.ceil(v)
