@@ -48,68 +48,72 @@ function asFloat32(t: OrtTensorLike | undefined, what: string): Float32Array {
   return t.data
 }
 
-/** Run the original graph with every value exposed, at one batch size. */
-async function probeAt(rt: OrtRuntime, bytes: Uint8Array, o: OrtVjpOptions, batch: number): Promise<Probe> {
+export type FloatFeeds = Readonly<Record<string, { readonly data: Float32Array; readonly dims: readonly number[] }>>
+
+/** Run the original graph with every value exposed, for one set of feeds. */
+async function probeWith(rt: OrtRuntime, bytes: Uint8Array, feeds: FloatFeeds): Promise<Probe> {
   const s = await rt.createSession(bytes)
   try {
-    const n = batch * o.sampleShape.reduce((a, b) => a * b, 1)
-    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(1.3 * i + 0.7))
-    const out = await s.run({ [o.x]: rt.tensor(x, [batch, ...o.sampleShape]), [o.sigma]: rt.tensor(new Float32Array(batch).fill(0.8), [batch]) })
+    const ort: Record<string, OrtTensorLike> = {}
+    for (const [k, f] of Object.entries(feeds)) ort[k] = rt.tensor(f.data, f.dims)
+    const out = await s.run(ort)
     const probe = new Map<string, ProbedValue>()
     for (const [k, t] of Object.entries(out)) probe.set(k, { type: t.type, dims: t.dims, values: toNumbers(t) })
-    probe.set(o.x, { type: 'float32', dims: [batch, ...o.sampleShape], values: x })
-    probe.set(o.sigma, { type: 'float32', dims: [batch], values: new Float32Array(batch).fill(0.8) })
+    for (const [k, f] of Object.entries(feeds)) probe.set(k, { type: 'float32', dims: f.dims, values: f.data })
     return probe
   } finally {
     await s.release()
   }
 }
 
-export class OrtVjpExecutor {
+/** Any ONNX graph with float inputs: forward and Jᵀv of its first output w.r.t. one input (`wrt`). */
+export class OrtVjpGraph {
   private constructor(
     private readonly rt: OrtRuntime,
-    private readonly opts: OrtVjpOptions,
     readonly models: VjpModels,
     private readonly plain: OrtSessionLike,
     private readonly fwd: OrtSessionLike,
     private readonly bwd: OrtSessionLike,
   ) {}
 
-  /** Probe, transform and open the three sessions. Throws OrtVjpUnsupportedError for an op without a backward rule. */
-  static async create(rt: OrtRuntime, bytes: Uint8Array, opts: OrtVjpOptions): Promise<OrtVjpExecutor> {
+  /**
+   * Probe (the graph run twice with every value exposed; give two feeds that differ in batch size where the model
+   * has a dynamic batch), transform, open the sessions. Throws OrtVjpUnsupportedError for an op without a rule.
+   */
+  static async create(rt: OrtRuntime, bytes: Uint8Array, wrt: string, probeFeeds: readonly [FloatFeeds, FloatFeeds]): Promise<OrtVjpGraph> {
     const probed = probeModel(bytes)
-    const probes: [Probe, Probe] = [await probeAt(rt, probed, opts, 1), await probeAt(rt, probed, opts, 2)]
-    const models = buildVjpModels(bytes, opts.x, probes)
+    const probes: [Probe, Probe] = [await probeWith(rt, probed, probeFeeds[0]), await probeWith(rt, probed, probeFeeds[1])]
+    const models = buildVjpModels(bytes, wrt, probes)
     const plain = await rt.createSession(bytes)
     const fwd = await rt.createSession(models.forward)
     const bwd = await rt.createSession(models.backward)
-    return new OrtVjpExecutor(rt, opts, models, plain, fwd, bwd)
+    return new OrtVjpGraph(rt, models, plain, fwd, bwd)
   }
 
-  private feeds(x: Float32Array, sigma: number): Record<string, OrtTensorLike> {
-    const per = this.opts.sampleShape.reduce((a, b) => a * b, 1)
-    const batch = x.length / per
-    if (!Number.isInteger(batch) || batch < 1) throw new Error(`x has ${x.length} values, not a whole batch of [${this.opts.sampleShape.join(',')}]`)
-    return { [this.opts.x]: this.rt.tensor(x, [batch, ...this.opts.sampleShape]), [this.opts.sigma]: this.rt.tensor(new Float32Array(batch).fill(sigma), [batch]) }
+  private ortFeeds(feeds: FloatFeeds): Record<string, OrtTensorLike> {
+    const out: Record<string, OrtTensorLike> = {}
+    for (const [k, f] of Object.entries(feeds)) out[k] = this.rt.tensor(f.data, f.dims)
+    return out
   }
 
-  /** D(x, σ) by the original graph (no saved activations). */
-  async forward(x: Float32Array, sigma: number): Promise<Float32Array> {
-    const out = await this.plain.run(this.feeds(x, sigma))
+  /** The first output by the original graph (no saved activations). */
+  async forward(feeds: FloatFeeds): Promise<Float32Array> {
+    const out = await this.plain.run(this.ortFeeds(feeds))
     return asFloat32(out[this.models.output], this.models.output)
   }
 
   /** One forward pass that keeps the activations; each vjp(v) is one backward pass. */
-  async linearize(x: Float32Array, sigma: number): Promise<OrtLinearization> {
-    const out = await this.fwd.run(this.feeds(x, sigma))
-    const denoised = asFloat32(out[this.models.output], this.models.output)
+  async linearize(feeds: FloatFeeds): Promise<OrtLinearization> {
+    const out = await this.fwd.run(this.ortFeeds(feeds))
+    const y = out[this.models.output]
+    const denoised = asFloat32(y, this.models.output)
+    const dims = [...(y?.dims ?? [])]
     let saved: Record<string, OrtTensorLike> | null = {}
     for (const s of this.models.saved) {
       const t = out[s]
       if (!t) throw new Error(`the forward graph produced no ${s}`)
       saved[s] = t
     }
-    const dims = [...(out[this.models.output]?.dims ?? [])]
     const { cotangent, gradient } = this.models
     const bwd = this.bwd
     const rt = this.rt
@@ -129,5 +133,43 @@ export class OrtVjpExecutor {
 
   async dispose(): Promise<void> {
     await Promise.all([this.plain.release(), this.fwd.release(), this.bwd.release()])
+  }
+}
+
+/** A denoiser graph D(x, σ) (inputs x [N,C,H,W] and σ [N]) on the ORT VJP executor, on host arrays. */
+export class OrtVjpExecutor {
+  private constructor(private readonly opts: OrtVjpOptions, readonly graph: OrtVjpGraph) {}
+
+  static async create(rt: OrtRuntime, bytes: Uint8Array, opts: OrtVjpOptions): Promise<OrtVjpExecutor> {
+    const per = opts.sampleShape.reduce((a, b) => a * b, 1)
+    const at = (batch: number): FloatFeeds => ({
+      [opts.x]: { data: Float32Array.from({ length: batch * per }, (_, i) => Math.sin(1.3 * i + 0.7)), dims: [batch, ...opts.sampleShape] },
+      [opts.sigma]: { data: new Float32Array(batch).fill(0.8), dims: [batch] },
+    })
+    return new OrtVjpExecutor(opts, await OrtVjpGraph.create(rt, bytes, opts.x, [at(1), at(2)]))
+  }
+
+  get models(): VjpModels {
+    return this.graph.models
+  }
+
+  private feeds(x: Float32Array, sigma: number): FloatFeeds {
+    const per = this.opts.sampleShape.reduce((a, b) => a * b, 1)
+    const batch = x.length / per
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`x has ${x.length} values, not a whole batch of [${this.opts.sampleShape.join(',')}]`)
+    return { [this.opts.x]: { data: x, dims: [batch, ...this.opts.sampleShape] }, [this.opts.sigma]: { data: new Float32Array(batch).fill(sigma), dims: [batch] } }
+  }
+
+  /** D(x, σ), x flattened [B, ...sampleShape]. */
+  forward(x: Float32Array, sigma: number): Promise<Float32Array> {
+    return this.graph.forward(this.feeds(x, sigma))
+  }
+
+  linearize(x: Float32Array, sigma: number): Promise<OrtLinearization> {
+    return this.graph.linearize(this.feeds(x, sigma))
+  }
+
+  dispose(): Promise<void> {
+    return this.graph.dispose()
   }
 }

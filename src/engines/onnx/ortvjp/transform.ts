@@ -129,7 +129,7 @@ class Transform {
       const n = this.ir.nodes[i] as NodeIR
       if (!n.outputs.some((o) => toOut.has(o))) continue
       n.inputs.forEach((v) => v && toOut.add(v))
-      if (n.inputs.some((v) => v && this.active.has(v))) activeNodes.push(n)
+      if (n.inputs.some((v) => v && this.active.has(v)) && n.outputs.some((o) => o && this.active.has(o))) activeNodes.push(n)
     }
     const missing = [...new Set(activeNodes.filter((n) => !RULES[n.opType] || n.domain !== '').map((n) => `${n.domain ? `${n.domain}.` : ''}${n.opType}`))]
     if (missing.length > 0) {
@@ -587,6 +587,10 @@ const RULES: Record<string, Rule> = {
     if (t.isActive(b)) t.acc(b, t.unbroadcast(t.node('MatMul', [swapLast(t, t.fwd(a), ra), g]), out0(n), b))
   },
   Resize: unary((g, n, t) => resizeBackward(g, n, t)),
+  Upsample: unary((g, n, t) => {
+    if (t.opset < 9) throw new Error('Upsample before opset 9 (scales as an attribute) is not supported')
+    return resizeBackward(g, n, t)
+  }),
 }
 
 /** Resize (nearest or linear, any coordinate mode): per axis a linear map M (out × in); the adjoint is Mᵀ. */
@@ -601,7 +605,7 @@ function resizeBackward(g: string, n: NodeIR, t: Transform): string {
   if (mode !== 'nearest' && mode !== 'linear') throw new Error(`Resize mode ${modeRaw} is not supported`)
   if (t.int(n, 'antialias', 0) === 1) throw new Error('Resize antialias=1 is not supported')
   if (t.opset >= 18 && t.ints(n, 'axes')) throw new Error('Resize with the axes attribute is not supported')
-  const legacy = t.opset < 11
+  const legacy = t.opset < 11 || n.opType === 'Upsample'
   const coord = legacy ? 'asymmetric' : t.str(n, 'coordinate_transformation_mode', 'half_pixel')
   const nearest = legacy ? 'floor' : t.str(n, 'nearest_mode', 'round_prefer_floor')
   let scales: number[] | null = null
@@ -679,3 +683,8 @@ function resizeBackward(g: string, n: NodeIR, t: Transform): string {
   return cur
 }
 
+
+/** Op types with an ONNX backward rule (default domain). */
+export function vjpOps(): string[] {
+  return Object.keys(RULES).sort()
+}

@@ -1,0 +1,3 @@
+// Differentiable ONNX on onnxruntime: the model's reverse-mode derivative as ONNX graphs ORT runs natively.
+export { buildVjpModels, OrtVjpUnsupportedError, type Probe, type ProbedValue, probeModel, type VjpModels, vjpOps } from './transform'
+export { type FloatFeeds, type OrtLinearization, type OrtRuntime, type OrtSessionLike, type OrtTensorLike, OrtVjpExecutor, OrtVjpGraph, type OrtVjpOptions } from './executor'

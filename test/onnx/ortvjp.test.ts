@@ -1,0 +1,122 @@
+// The ORT VJP executor (src/engines/onnx/ortvjp): forward and backward ONNX graphs emitted from the model and run by
+// onnxruntime-node. Forward against ORT on the original model; Jᵀv against the tfjs executor's exact VJP and
+// against central finite differences (⟨Jᵀv, u⟩ = ⟨v, Ju⟩); every op graph either passes or is an expected
+// OrtVjpUnsupportedError naming its op.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { createOnnxDenoiser, OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
+import { type FloatFeeds, type OrtRuntime, OrtVjpExecutor, OrtVjpGraph, OrtVjpUnsupportedError, vjpOps } from '../../src/engines/onnx/ortvjp'
+import { dot, type Feeds, type InputKind, maxAbs, maxAbsDiff, ort, ortRun, ortSession, randn, rng, sample, size } from './helpers'
+
+const rt: OrtRuntime = {
+  createSession: (b) => ort.InferenceSession.create(b, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' }),
+  tensor: (d, dims) => new ort.Tensor('float32', d, [...dims]),
+}
+
+interface Fixture {
+  name: string
+  file: string
+  ops: string[]
+  inputs: Record<string, { shape: number[]; kind: InputKind }>
+  grad: boolean
+}
+const DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { fixtures: Fixture[] }
+const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
+
+/** Op graphs whose differentiated path has an op (or op feature) without an ONNX backward rule. */
+const UNSUPPORTED = new Set([
+  'Erf', 'Abs', 'Reciprocal', 'Softplus', 'LeakyRelu', 'Elu', 'HardSigmoid', 'Clip', 'Gelu_erf_pattern', 'Gelu', 'Gelu_tanh',
+  'Pow', 'Pow_square', 'Max_Min', 'ReduceMax', 'InstanceNormalization', 'BatchNormalization', 'LayerNormalization',
+  'LayerNormalization_axis1', 'GroupNormalization', 'GroupNormalization_opset21', 'Split', 'Split_equal_opset11',
+  'Slice_steps_negative', 'Gather', 'Gather_scalar', 'Expand', 'Pad_constant', 'Pad_reflect', 'Pad_edge', 'Where',
+  'Tan', 'Selu', 'HardSwish', 'Softsign', 'Mish', 'Sum_Mean_variadic', 'Tile', 'LogSoftmax', 'ReduceMin', 'ReduceProd',
+  'ReduceSumSquare', 'ReduceL2', 'ReduceLogSumExp', 'AveragePool', 'AveragePool_pads', 'MaxPool', 'GlobalAveragePool',
+  'GlobalMaxPool', 'Softmax_opset11',
+])
+
+/** helpers.gradcheck with an async VJP: ⟨Jᵀv, u⟩ against (⟨v, f(x+hu)⟩ − ⟨v, f(x−hu)⟩) / 2h, worst relative error. */
+async function gradcheckAsync(o: { x: Float32Array; outSize: number; vjp: (v: Float32Array) => Promise<Float32Array>; reference: (x: Float32Array) => Promise<Float32Array>; seed: number; h?: number; directions?: number }): Promise<number> {
+  const r = rng(o.seed)
+  const h = o.h ?? 1e-2
+  let worst = 0
+  for (let d = 0; d < (o.directions ?? 3); d++) {
+    const u = randn(r, o.x.length)
+    const v = randn(r, o.outSize)
+    const fd = (dot(v, await o.reference(o.x.map((xi, i) => xi + h * (u[i] ?? 0)))) - dot(v, await o.reference(o.x.map((xi, i) => xi - h * (u[i] ?? 0))))) / (2 * h)
+    const ad = dot(await o.vjp(v), u)
+    worst = Math.max(worst, Math.abs(fd - ad) / Math.max(Math.abs(fd), Math.abs(ad), 1e-3))
+  }
+  return worst
+}
+
+const toFloatFeeds = (f: Feeds): FloatFeeds => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { data: v.data, dims: v.shape }]))
+
+beforeAll(async () => {
+  tf.env().set('IS_TEST', true)
+  await tf.setBackend('cpu')
+})
+
+describe('ORT VJP executor on the op graphs', () => {
+  manifest.fixtures.filter((fx) => fx.grad).forEach((fx, k) => {
+    test(fx.name, async () => {
+      const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
+      const r = rng(2000 + k)
+      const feeds: Feeds = {}
+      for (const [name, spec] of Object.entries(fx.inputs)) feeds[name] = { data: sample(r, spec.kind, size(spec.shape)), shape: spec.shape }
+      const wrt = Object.keys(fx.inputs)[0] as string
+      if (UNSUPPORTED.has(fx.name)) {
+        const err = await OrtVjpGraph.create(rt, bytes, wrt, [toFloatFeeds(feeds), toFloatFeeds(feeds)]).then(() => null, (e: unknown) => e)
+        expect(err).toBeInstanceOf(OrtVjpUnsupportedError)
+        const ops = (err as OrtVjpUnsupportedError).ops
+        expect(ops.length).toBeGreaterThan(0)
+        for (const op of ops) expect(fx.ops).toContain(op)
+        expect((err as Error).message).toContain(ops[0] as string)
+        return
+      }
+      const g = await OrtVjpGraph.create(rt, bytes, wrt, [toFloatFeeds(feeds), toFloatFeeds(feeds)])
+      const session = await ortSession(bytes)
+      const ref = await ortRun(session, feeds)
+      const lin = await g.linearize(toFloatFeeds(feeds))
+      expect(maxAbsDiff(lin.denoised, ref)).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbs(ref)))
+      // the tfjs executor's exact VJP (tfjs-cpu) for the same cotangent
+      const graph = OnnxGraph.fromBytes(bytes)
+      const tfFeeds: Record<string, tf.Tensor> = {}
+      for (const [n, f] of Object.entries(feeds)) tfFeeds[n] = tf.tensor(f.data, f.shape)
+      const rec = recordVjp((xx) => graph.run({ ...tfFeeds, [wrt]: xx })[0] as tf.Tensor, tfFeeds[wrt] as tf.Tensor)
+      const v = sample(rng(99 + k), 'randn', ref.length)
+      const vt = tf.tensor(v, rec.y.shape)
+      const gt = rec.vjp(vt)
+      const tfjsVjp = Float32Array.from(gt.dataSync() as Float32Array)
+      tf.dispose([vt, gt])
+      rec.dispose()
+      graph.dispose()
+      for (const t of Object.values(tfFeeds)) t.dispose()
+      const ours = await lin.vjp(v)
+      expect(maxAbsDiff(ours, tfjsVjp), `${fx.name}: ORT VJP vs tfjs VJP`).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbs(tfjsVjp)))
+      const x = feeds[wrt] as Feeds[string]
+      const rel = await gradcheckAsync({
+        x: x.data,
+        outSize: ref.length,
+        seed: 7 + k,
+        h: fx.ops.some((o) => KINKS.has(o)) ? 1e-3 : 1e-2,
+        vjp: (vv) => lin.vjp(vv),
+        reference: (xd) => ortRun(session, { ...feeds, [wrt]: { data: xd, shape: x.shape } }),
+      })
+      expect(rel, `${fx.name}: gradcheck rel ${rel}`).toBeLessThanOrEqual(1e-2)
+      lin.dispose()
+      await g.dispose()
+      await session.release()
+    })
+  })
+
+  test('every rule is exercised by a shipped U-Net or an op graph', () => {
+    const covered = new Set(manifest.fixtures.filter((fx) => fx.grad && !UNSUPPORTED.has(fx.name)).flatMap((fx) => fx.ops))
+    for (const op of ['Gemm', 'Conv', 'Resize', 'Slice', 'Concat', 'Softmax', 'MatMul', 'ReduceMean', 'Sigmoid']) covered.add(op) // the U-Nets
+    expect(vjpOps().filter((op) => !covered.has(op))).toEqual([])
+  })
+})
