@@ -4,7 +4,10 @@
 // each as a ratio to onnxruntime-node's forward (CPU EP, one intra-op thread) on the same machine and batch;
 // plus the manifold MLP's training step. Options: --skip-browser, --skip-node, --browser-backends=webgpu,webgl,wasm,
 // --no-build (reuse dist/), --json=path (also write the rows as JSON), --baseline=path/to/diff/index.ts (another
-// copy of the executor, e.g. the previous commit's: timed on Node wasm interleaved with this one, same run).
+// copy of the executor, e.g. the previous commit's: timed on Node wasm interleaved with this one, same run),
+// --skip-ortvjp. The ORT-VJP executor (src/engines/onnx/ortvjp: forward-with-saved-activations and backward ONNX
+// graphs run by onnxruntime-node, same session options as the reference) is one more column, and a table of its
+// ratios to an ORT forward timed interleaved with it (same load).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -14,6 +17,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import * as ort from 'onnxruntime-node'
 import { benchEngine, type BenchModel, type EngineTimings, type MakeDenoiser, median, type ModelTiming, type Reps, timeModel } from '../src/bench/engineBench'
 import { createOnnxDenoiser } from '../src/engines/onnx/diff'
+import { type OrtRuntime, OrtVjpExecutor } from '../src/engines/onnx/ortvjp'
 import type { EngineBenchReply } from '../src/bench/engineBench.worker'
 import type { RunEngineBench } from '../src/bench/enginePage'
 
@@ -161,6 +165,47 @@ async function convFloor(m: BenchModel, batch: number): Promise<number> {
   return median(ts)
 }
 
+interface OrtVjpTiming { model: string; batch: number; ortMs: number; forwardMs: number; vjpMs: number }
+
+/** The ORT-VJP executor: plain ORT forward, forward with saved activations (linearize), one VJP — interleaved. */
+async function ortVjpBench(models: BenchModel[]): Promise<OrtVjpTiming[]> {
+  const rt: OrtRuntime = {
+    createSession: (b) => ort.InferenceSession.create(b, { intraOpNumThreads: 1 }),
+    tensor: (d, dims) => new ort.Tensor('float32', d, [...dims]),
+  }
+  const out: OrtVjpTiming[] = []
+  for (const m of models) {
+    const ex = await OrtVjpExecutor.create(rt, m.bytes, { x: 'x', sigma: 'sigma', sampleShape: m.sampleShape })
+    for (const b of BATCHES) {
+      const n = b * m.sampleShape.reduce((p, q) => p * q, 1)
+      const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i))
+      const v = Float32Array.from({ length: n }, (_, i) => Math.cos(0.3 * i))
+      const o: number[] = []
+      const fw: number[] = []
+      const vj: number[] = []
+      for (let i = 0; i < 25; i++) {
+        const t0 = performance.now()
+        await ex.forward(x, 1)
+        const t1 = performance.now()
+        const lin = await ex.linearize(x, 1)
+        const t2 = performance.now()
+        await lin.vjp(v)
+        const t3 = performance.now()
+        lin.dispose()
+        if (i >= 5) {
+          o.push(t1 - t0)
+          fw.push(t2 - t1)
+          vj.push(t3 - t2)
+        }
+      }
+      out.push({ model: m.id, batch: b, ortMs: median(o), forwardMs: median(fw), vjpMs: median(vj) })
+      process.stderr.write(`ortvjp ${m.id} b${b}: ORT fwd ${f(median(o))}, fwd+saves ${f(median(fw))}, VJP ${f(median(vj))} ms\n`)
+    }
+    await ex.dispose()
+  }
+  return out
+}
+
 const f = (v: number): string => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0))
 
 async function main(): Promise<void> {
@@ -180,6 +225,11 @@ async function main(): Promise<void> {
     }
     await tf.setBackend('wasm')
     for (const m of models) for (const b of BATCHES) floor.set(`${m.id}/${b}`, await convFloor(m, b))
+  }
+  let ortVjp: OrtVjpTiming[] = []
+  if (!args.has('skip-ortvjp')) {
+    ortVjp = await ortVjpBench(models)
+    rows.push({ backend: 'node ORT-VJP executor (fwd = forward with saved activations)', threads: 1, models: ortVjp.map((t) => ({ model: t.model, batch: t.batch, forwardMs: t.forwardMs, vjpMs: t.vjpMs })), mlpStepMs: null })
   }
   let browserVersion = ''
   if (!args.has('skip-browser')) {
@@ -222,11 +272,17 @@ async function main(): Promise<void> {
       console.log(`| ${m.id} | ${b} | ${f(v)} | ${(v / (ortMs.get(`${m.id}/${b}`) as number)).toFixed(1)}× |`)
     }
   }
+  if (ortVjp.length > 0) {
+    console.log('\nThe ORT-VJP executor against an onnxruntime-node forward timed interleaved with it (same process, same load; 20 rounds, medians):\n')
+    console.log('| model | batch | ORT fwd ms | ORT-VJP fwd with saved activations, ms (×ORT) | ORT-VJP VJP, ms (×ORT) | VJP / own fwd |')
+    console.log('|---|---|---|---|---|---|')
+    for (const t of ortVjp) console.log(`| ${t.model} | ${t.batch} | ${f(t.ortMs)} | ${f(t.forwardMs)} (${(t.forwardMs / t.ortMs).toFixed(2)}×) | ${f(t.vjpMs)} (${(t.vjpMs / t.ortMs).toFixed(2)}×) | ${(t.vjpMs / t.forwardMs).toFixed(2)} |`)
+  }
   for (const e of errors) console.log(`\nfailed: ${e}`)
   const json = args.get('json')
   if (json) {
     mkdirSync(dirname(json), { recursive: true })
-    writeFileSync(json, JSON.stringify({ date, ort: Object.fromEntries(ortMs), convFloor: Object.fromEntries(floor), rows, errors }, null, 1))
+    writeFileSync(json, JSON.stringify({ date, ort: Object.fromEntries(ortMs), convFloor: Object.fromEntries(floor), rows, ortVjp, errors }, null, 1))
   }
 }
 

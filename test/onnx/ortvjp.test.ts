@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createOnnxDenoiser, OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
-import { type FloatFeeds, type OrtRuntime, OrtVjpExecutor, OrtVjpGraph, OrtVjpUnsupportedError, vjpOps } from '../../src/engines/onnx/ortvjp'
+import { createOrtVjpDenoiser, type FloatFeeds, type OrtRuntime, OrtVjpDenoiserError, OrtVjpExecutor, OrtVjpGraph, OrtVjpUnsupportedError, vjpOps } from '../../src/engines/onnx/ortvjp'
 import { dot, type Feeds, type InputKind, maxAbs, maxAbsDiff, ort, ortRun, ortSession, randn, rng, sample, size } from './helpers'
 
 const rt: OrtRuntime = {
@@ -169,5 +169,37 @@ describe.each([['cifar10-unet', [3, 32, 32]], ['mri-unet', [1, 64, 64]]] as cons
     }
     await ex.dispose()
     await session.release()
+  })
+})
+
+describe('OrtVjpDenoiser (tfjs tensors in and out)', () => {
+  test('denoise / linearize / vjp match the executor, count cost, leak no tensor, reject bad shapes', async () => {
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', 'models', 'mri-unet', 'denoiser.onnx')))
+    const sampleShape = [1, 64, 64]
+    const d = await createOrtVjpDenoiser(rt, bytes, { name: 'mri', sampleShape })
+    const r = rng(77)
+    const x = randn(r, 2 * size(sampleShape))
+    const v = randn(r, x.length)
+    const before = tf.memory().numTensors
+    const xt = tf.tensor(x, [2, ...sampleShape])
+    const vt = tf.tensor(v, [2, ...sampleShape])
+    const y = await d.denoise(xt, 0.3)
+    expect(maxAbsDiff(await y.data(), await d.executor.forward(x, 0.3))).toBe(0)
+    const lin = await d.linearize(xt, 0.3)
+    const g = await lin.vjp(vt)
+    expect(g.shape).toEqual([2, ...sampleShape])
+    const ref = await d.executor.linearize(x, 0.3)
+    expect(maxAbsDiff(await g.data(), await ref.vjp(v))).toBe(0)
+    expect(maxAbsDiff(await lin.denoised.data(), ref.denoised)).toBe(0)
+    expect(d.cost).toEqual({ forward: 2, vjp: 1 })
+    const z1 = tf.zeros([1, ...sampleShape])
+    const z2 = tf.zeros([2, 3, 64, 64])
+    await expect(lin.vjp(z1)).rejects.toThrow(OrtVjpDenoiserError)
+    await expect(d.denoise(z2, 0.3)).rejects.toThrow(/expected \[B,1,64,64\]/)
+    lin.dispose()
+    await expect(lin.vjp(vt)).rejects.toThrow(/after dispose/)
+    tf.dispose([xt, vt, y, g, z1, z2])
+    expect(tf.memory().numTensors).toBe(before)
+    await d.dispose()
   })
 })

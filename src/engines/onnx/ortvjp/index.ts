@@ -1,3 +1,4 @@
 // Differentiable ONNX on onnxruntime: the model's reverse-mode derivative as ONNX graphs ORT runs natively.
 export { buildVjpModels, OrtVjpUnsupportedError, type Probe, type ProbedValue, probeModel, type VjpModels, vjpOps } from './transform'
 export { type FloatFeeds, type OrtLinearization, type OrtRuntime, type OrtSessionLike, type OrtTensorLike, OrtVjpExecutor, OrtVjpGraph, type OrtVjpOptions } from './executor'
+export { type AsyncDenoiser, type AsyncLinearization, createOrtVjpDenoiser, OrtVjpDenoiser, OrtVjpDenoiserError } from './denoiser'
