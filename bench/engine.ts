@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import * as ort from 'onnxruntime-node'
+import * as ortWeb from 'onnxruntime-web'
 import { benchEngine, type BenchModel, type EngineTimings, type MakeDenoiser, median, type ModelTiming, type Reps, timeModel } from '../src/bench/engineBench'
 import { createOnnxDenoiser } from '../src/engines/onnx/diff'
 import { type OrtRuntime, OrtVjpExecutor } from '../src/engines/onnx/ortvjp'
@@ -167,15 +168,29 @@ async function convFloor(m: BenchModel, batch: number): Promise<number> {
 
 interface OrtVjpTiming { model: string; batch: number; ortMs: number; forwardMs: number; vjpMs: number }
 
-/** The ORT-VJP executor: plain ORT forward, forward with saved activations (linearize), one VJP — interleaved. */
-async function ortVjpBench(models: BenchModel[]): Promise<OrtVjpTiming[]> {
-  const rt: OrtRuntime = {
-    createSession: (b) => ort.InferenceSession.create(b, { intraOpNumThreads: 1 }),
-    tensor: (d, dims) => new ort.Tensor('float32', d, [...dims]),
-  }
+const ORT_NODE: OrtRuntime = {
+  createSession: (b) => ort.InferenceSession.create(b, { intraOpNumThreads: 1 }),
+  tensor: (d, dims) => new ort.Tensor('float32', d, [...dims]),
+}
+// onnxruntime-web's wasm build in Node (what the browser worker would run; 1 thread)
+ortWeb.env.wasm.numThreads = 1
+ortWeb.env.logLevel = 'error'
+const ORT_WEB: OrtRuntime = {
+  createSession: (b) => ortWeb.InferenceSession.create(b, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
+  tensor: (d, dims) => new ortWeb.Tensor('float32', d, [...dims]),
+}
+
+/**
+ * The ORT-VJP executor on `rt`: an onnxruntime-node forward of the original model (the reference), the executor's
+ * forward with saved activations (linearize) and one VJP, interleaved round by round.
+ */
+async function ortVjpBench(models: BenchModel[], rt: OrtRuntime, label: string): Promise<OrtVjpTiming[]> {
+  const ref = new Map<string, ort.InferenceSession>()
+  for (const m of models) ref.set(m.id, await ort.InferenceSession.create(m.bytes, { intraOpNumThreads: 1 }))
   const out: OrtVjpTiming[] = []
   for (const m of models) {
     const ex = await OrtVjpExecutor.create(rt, m.bytes, { x: 'x', sigma: 'sigma', sampleShape: m.sampleShape })
+    const session = ref.get(m.id) as ort.InferenceSession
     for (const b of BATCHES) {
       const n = b * m.sampleShape.reduce((p, q) => p * q, 1)
       const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i))
@@ -185,7 +200,7 @@ async function ortVjpBench(models: BenchModel[]): Promise<OrtVjpTiming[]> {
       const vj: number[] = []
       for (let i = 0; i < 25; i++) {
         const t0 = performance.now()
-        await ex.forward(x, 1)
+        await session.run({ x: new ort.Tensor('float32', x, [b, ...m.sampleShape]), sigma: new ort.Tensor('float32', new Float32Array(b).fill(1), [b]) })
         const t1 = performance.now()
         const lin = await ex.linearize(x, 1)
         const t2 = performance.now()
@@ -199,10 +214,11 @@ async function ortVjpBench(models: BenchModel[]): Promise<OrtVjpTiming[]> {
         }
       }
       out.push({ model: m.id, batch: b, ortMs: median(o), forwardMs: median(fw), vjpMs: median(vj) })
-      process.stderr.write(`ortvjp ${m.id} b${b}: ORT fwd ${f(median(o))}, fwd+saves ${f(median(fw))}, VJP ${f(median(vj))} ms\n`)
+      process.stderr.write(`${label} ${m.id} b${b}: ORT fwd ${f(median(o))}, fwd+saves ${f(median(fw))}, VJP ${f(median(vj))} ms\n`)
     }
     await ex.dispose()
   }
+  for (const s of ref.values()) await s.release()
   return out
 }
 
@@ -226,10 +242,13 @@ async function main(): Promise<void> {
     await tf.setBackend('wasm')
     for (const m of models) for (const b of BATCHES) floor.set(`${m.id}/${b}`, await convFloor(m, b))
   }
-  let ortVjp: OrtVjpTiming[] = []
+  const ortVjp: { label: string; t: OrtVjpTiming[] }[] = []
   if (!args.has('skip-ortvjp')) {
-    ortVjp = await ortVjpBench(models)
-    rows.push({ backend: 'node ORT-VJP executor (fwd = forward with saved activations)', threads: 1, models: ortVjp.map((t) => ({ model: t.model, batch: t.batch, forwardMs: t.forwardMs, vjpMs: t.vjpMs })), mlpStepMs: null })
+    for (const [label, rt] of [['node ORT-VJP executor, onnxruntime-node', ORT_NODE], ['node ORT-VJP executor, onnxruntime-web wasm', ORT_WEB]] as const) {
+      const t = await ortVjpBench(models, rt, label)
+      ortVjp.push({ label, t })
+      rows.push({ backend: `${label} (fwd = forward with saved activations)`, threads: 1, models: t.map((x) => ({ model: x.model, batch: x.batch, forwardMs: x.forwardMs, vjpMs: x.vjpMs })), mlpStepMs: null })
+    }
   }
   let browserVersion = ''
   if (!args.has('skip-browser')) {
@@ -273,10 +292,10 @@ async function main(): Promise<void> {
     }
   }
   if (ortVjp.length > 0) {
-    console.log('\nThe ORT-VJP executor against an onnxruntime-node forward timed interleaved with it (same process, same load; 20 rounds, medians):\n')
-    console.log('| model | batch | ORT fwd ms | ORT-VJP fwd with saved activations, ms (×ORT) | ORT-VJP VJP, ms (×ORT) | VJP / own fwd |')
-    console.log('|---|---|---|---|---|---|')
-    for (const t of ortVjp) console.log(`| ${t.model} | ${t.batch} | ${f(t.ortMs)} | ${f(t.forwardMs)} (${(t.forwardMs / t.ortMs).toFixed(2)}×) | ${f(t.vjpMs)} (${(t.vjpMs / t.ortMs).toFixed(2)}×) | ${(t.vjpMs / t.forwardMs).toFixed(2)} |`)
+    console.log('\nThe ORT-VJP executor against an onnxruntime-node forward of the original model timed interleaved with it (same process, same load; 20 rounds, medians):\n')
+    console.log('| executor | model | batch | ORT-node fwd ms | fwd with saved activations, ms (×ORT) | VJP, ms (×ORT) | VJP / own fwd |')
+    console.log('|---|---|---|---|---|---|---|')
+    for (const { label, t: ts } of ortVjp) for (const t of ts) console.log(`| ${label} | ${t.model} | ${t.batch} | ${f(t.ortMs)} | ${f(t.forwardMs)} (${(t.forwardMs / t.ortMs).toFixed(2)}×) | ${f(t.vjpMs)} (${(t.vjpMs / t.ortMs).toFixed(2)}×) | ${(t.vjpMs / t.forwardMs).toFixed(2)} |`)
   }
   for (const e of errors) console.log(`\nfailed: ${e}`)
   const json = args.get('json')
