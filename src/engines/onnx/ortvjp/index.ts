@@ -2,3 +2,4 @@
 export { buildVjpModels, OrtVjpUnsupportedError, type Probe, type ProbedValue, probeModel, type VjpModels, vjpOps } from './transform'
 export { type FloatFeeds, type OrtLinearization, type OrtRuntime, type OrtSessionLike, type OrtTensorLike, OrtVjpExecutor, OrtVjpGraph, type OrtVjpOptions } from './executor'
 export { type AsyncDenoiser, type AsyncLinearization, createOrtVjpDenoiser, OrtVjpDenoiser, OrtVjpDenoiserError } from './denoiser'
+export { type BridgePort, type BridgeRequest, OrtBridgeDenoiser, OrtBridgeError, ortVjpServer } from './syncBridge'
