@@ -1,12 +1,24 @@
-// Worker-side caches of ONNX models: onnxruntime-web sessions (forward only) and tfjs-executed graphs
-// (differentiable, exact VJPs). Bytes are fetched once per URL.
+// Worker-side caches of ONNX models: onnxruntime-web sessions (forward only) and differentiable denoisers (exact
+// VJPs): on the wasm backend, for shipped models, the ORT VJP executor (src/engines/onnx/ortvjp: the model's forward
+// and backward as ONNX graphs run by onnxruntime-web in a second worker, reached synchronously through
+// SharedArrayBuffer + Atomics.wait); otherwise, or when that executor cannot take the model, the tfjs-executed
+// graph. Bytes are fetched once per URL.
+import type { Denoiser } from '../core/types'
 import { createSession, type OrtEp } from '../engines/onnx/ortWeb'
-import { createOnnxDenoiser, type OnnxDenoiser } from '../engines/onnx/diff'
+import { checkModel, createOnnxDenoiser } from '../engines/onnx/diff'
+import { OrtBridgeDenoiser } from '../engines/onnx/ortvjp/syncBridge'
 import { tf } from './runtime'
 
 const bytesCache = new Map<string, Promise<Uint8Array>>()
 const sessions = new Map<string, ReturnType<typeof createSession>>()
-const denoisers = new Map<string, OnnxDenoiser>()
+
+interface CachedDenoiser {
+  readonly den: Denoiser
+  /** 'ort-vjp' or 'tfjs' (and why the ORT VJP executor was not used, when it was tried). */
+  readonly executor: string
+  dispose(): void
+}
+const denoisers = new Map<string, Promise<CachedDenoiser>>()
 
 export async function modelBytes(url: string): Promise<Uint8Array> {
   let p = bytesCache.get(url)
@@ -45,29 +57,85 @@ export function onnxCacheSizes(): { ortSessions: number; onnxGraphs: number } {
   return { ortSessions: sessions.size, onnxGraphs: denoisers.size }
 }
 
-/** The tfjs-executed graph as a Denoiser on the worker's current tfjs backend. */
-export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<OnnxDenoiser> {
+/** Whether the ORT VJP executor may be used here: wasm backend, SharedArrayBuffer, a shipped model (not a blob:). */
+function ortVjpEligible(url: string): boolean {
+  return tf.getBackend() === 'wasm' && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true && !url.startsWith('blob:')
+}
+
+async function ortVjpDenoiser(bytes: Uint8Array, name: string, shape: readonly number[]): Promise<CachedDenoiser> {
+  const io = checkModel(bytes).io
+  if (!io) throw new Error('not a denoiser graph')
+  const w = new Worker(new URL('./ortVjpServer.worker.ts', import.meta.url), { type: 'module', name: 'ort-vjp' })
+  try {
+    // the server must be running before this worker blocks on it
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the ORT VJP worker did not start within 30 s')), 30_000)
+      w.onmessage = (e) => {
+        clearTimeout(t)
+        if (e.data === 'ready') resolve()
+        else reject(new Error(String(e.data)))
+      }
+      w.onerror = (e) => {
+        clearTimeout(t)
+        reject(new Error(e.message || 'the ORT VJP worker failed to load'))
+      }
+    })
+    const den = new OrtBridgeDenoiser(w, name, shape, bytes, { x: io.x, sigma: io.sigma })
+    return { den, executor: 'ort-vjp', dispose: () => w.terminate() }
+  } catch (err) {
+    w.terminate()
+    throw err
+  }
+}
+
+/** A differentiable Denoiser for the model on the worker's current tfjs backend (see the header). */
+export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<Denoiser> {
+  return (await cachedDenoiser(url, shape)).den
+}
+
+/** Which executor serves this model on the current backend ('ort-vjp', or 'tfjs' with the reason). */
+export async function onnxExecutor(url: string, shape: readonly number[]): Promise<string> {
+  return (await cachedDenoiser(url, shape)).executor
+}
+
+function cachedDenoiser(url: string, shape: readonly number[]): Promise<CachedDenoiser> {
   const key = `${tf.getBackend()} ${shape.join('x')} ${url}`
   let d = denoisers.get(key)
   if (!d) {
-    d = createOnnxDenoiser(await modelBytes(url), { name: url.split('/').pop() ?? 'onnx', sampleShape: shape })
+    d = (async (): Promise<CachedDenoiser> => {
+      const bytes = await modelBytes(url)
+      const name = url.split('/').pop() ?? 'onnx'
+      let why = ''
+      if (ortVjpEligible(url)) {
+        try {
+          return await ortVjpDenoiser(bytes, name, shape)
+        } catch (err) {
+          why = ` (ORT VJP executor not used: ${err instanceof Error ? err.message : String(err)})`
+        }
+      }
+      const den = createOnnxDenoiser(bytes, { name, sampleShape: shape })
+      return { den, executor: `tfjs${why}`, dispose: () => den.dispose() }
+    })()
     denoisers.set(key, d)
+    d.catch(() => denoisers.delete(key))
   }
   return d
 }
 
-/** Frees the tfjs-executed graphs (and their folded constants) held on `backend`: after a measurement that
- *  backend lost, or after its GPU device was lost. */
+/** Frees the denoisers (tfjs graphs and their folded constants, ORT VJP workers) held on `backend`: after a
+ *  measurement that backend lost, or after its GPU device was lost. */
 export function evictDenoisers(backend: string): number {
   let n = 0
   for (const [key, d] of denoisers) {
     if (!key.startsWith(`${backend} `)) continue
     denoisers.delete(key)
-    try {
-      d.dispose()
-    } catch {
-      // a graph on a lost device: its tensors are gone with it
-    }
+    d.then((c) => {
+      try {
+        c.dispose()
+      } catch {
+        // a graph on a lost device: its tensors are gone with it
+      }
+    }, () => undefined)
     n++
   }
   return n
