@@ -1,5 +1,6 @@
 // The compute worker: every tensor in the app lives here. Exposed with Comlink (typed by ComputeApi).
 import * as Comlink from 'comlink'
+import { setOrtVjpControl } from './onnxModels'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
 import type { ComputeApi, ShellApi } from './api'
 import { jobs, tf } from './runtime'
@@ -75,3 +76,8 @@ const shellApi: ShellApi = {
 // One spread per feature module (see ComputeApi in ./api).
 const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi, ...pcsApi }
 Comlink.expose(api)
+// the page's control port to the ORT VJP worker (src/workers/client.ts); Comlink ignores this message's reply
+self.addEventListener('message', (e: MessageEvent<{ ortVjpControl?: MessagePort }>) => {
+  const p = e.data?.ortVjpControl
+  if (p instanceof MessagePort) setOrtVjpControl(p)
+})

@@ -1,5 +1,6 @@
 // Worker-side caches of ONNX models: onnxruntime-web sessions (forward only) and differentiable denoisers (exact
-// VJPs): on the wasm backend, for shipped models, the ORT VJP executor (src/engines/onnx/ortvjp: the model's forward
+// VJPs): on the wasm backend, for shipped models, when the page started the ORT VJP worker (?executor=ort,
+// src/workers/client.ts), the ORT VJP executor (src/engines/onnx/ortvjp: the model's forward
 // and backward as ONNX graphs run by onnxruntime-web in a second worker, reached synchronously through
 // SharedArrayBuffer + Atomics.wait); otherwise, or when that executor cannot take the model, the tfjs-executed
 // graph. Bytes are fetched once per URL.
@@ -59,31 +60,48 @@ export function onnxCacheSizes(): { ortSessions: number; onnxGraphs: number } {
 
 /** Whether the ORT VJP executor may be used here: wasm backend, SharedArrayBuffer, a shipped model (not a blob:). */
 function ortVjpEligible(url: string): boolean {
-  return tf.getBackend() === 'wasm' && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true && !url.startsWith('blob:')
+  return ortVjpControl !== null && tf.getBackend() === 'wasm' && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true && !url.startsWith('blob:')
+}
+
+let ortVjpControl: MessagePort | null = null
+/** The page's control port to the ORT VJP worker (compute.worker.ts receives it from client.ts). */
+export function setOrtVjpControl(p: MessagePort): void {
+  ortVjpControl = p
 }
 
 async function ortVjpDenoiser(bytes: Uint8Array, name: string, shape: readonly number[]): Promise<CachedDenoiser> {
   const io = checkModel(bytes).io
   if (!io) throw new Error('not a denoiser graph')
-  const w = new Worker(new URL('./ortVjpServer.worker.ts', import.meta.url), { type: 'module', name: 'ort-vjp' })
+  const control = ortVjpControl
+  if (!control) throw new Error('no ORT VJP worker')
+  const ch = new MessageChannel()
+  const port = ch.port2
   try {
-    // the server must be running before this worker blocks on it
+    // the server must be listening before this worker blocks on it
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('the ORT VJP worker did not start within 30 s')), 30_000)
-      w.onmessage = (e) => {
+      const t = setTimeout(() => reject(new Error('the ORT VJP worker did not answer within 30 s')), 30_000)
+      port.onmessage = (e) => {
         clearTimeout(t)
+        port.onmessage = null
         if (e.data === 'ready') resolve()
         else reject(new Error(String(e.data)))
       }
-      w.onerror = (e) => {
-        clearTimeout(t)
-        reject(new Error(e.message || 'the ORT VJP worker failed to load'))
+      control.postMessage({ port: ch.port1 }, [ch.port1])
+    })
+    // init (probe, transform, three sessions: seconds) is awaited, not blocked on: the worker stays responsive
+    const inited = new Promise<void>((resolve, reject) => {
+      port.onmessage = (e: MessageEvent<{ init?: string | null }>) => {
+        port.onmessage = null
+        if (e.data?.init === null) resolve()
+        else reject(new Error(String(e.data?.init)))
       }
     })
-    const den = new OrtBridgeDenoiser(w, name, shape, bytes, { x: io.x, sigma: io.sigma })
-    return { den, executor: 'ort-vjp', dispose: () => w.terminate() }
+    const den = new OrtBridgeDenoiser(port, name, shape, bytes, { x: io.x, sigma: io.sigma }, 'async')
+    await inited
+    return { den, executor: 'ort-vjp', dispose: () => { den.close(); port.close() } }
   } catch (err) {
-    w.terminate()
+    port.postMessage({ kind: 'close' })
+    port.close()
     throw err
   }
 }
@@ -108,9 +126,12 @@ function cachedDenoiser(url: string, shape: readonly number[]): Promise<CachedDe
       let why = ''
       if (ortVjpEligible(url)) {
         try {
-          return await ortVjpDenoiser(bytes, name, shape)
+          const d = await ortVjpDenoiser(bytes, name, shape)
+          console.info(`[onnx] ${name}: exact VJPs on the ORT VJP executor (onnxruntime-web)`)
+          return d
         } catch (err) {
           why = ` (ORT VJP executor not used: ${err instanceof Error ? err.message : String(err)})`
+          console.info(`[onnx] ${name}: tfjs executor${why}`)
         }
       }
       const den = createOnnxDenoiser(bytes, { name, sampleShape: shape })

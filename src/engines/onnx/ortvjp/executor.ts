@@ -16,7 +16,8 @@ export interface OrtSessionLike {
 
 /** How to make sessions and tensors with a given onnxruntime package (node or web). */
 export interface OrtRuntime {
-  createSession(bytes: Uint8Array): Promise<OrtSessionLike>
+  /** `hint.graphOptimizationLevel` is set for the probe session (the caller may ignore it). */
+  createSession(bytes: Uint8Array, hint?: { graphOptimizationLevel: 'disabled' }): Promise<OrtSessionLike>
   tensor(data: Float32Array, dims: readonly number[]): OrtTensorLike
 }
 
@@ -50,17 +51,25 @@ function asFloat32(t: OrtTensorLike | undefined, what: string): Float32Array {
 
 export type FloatFeeds = Readonly<Record<string, { readonly data: Float32Array; readonly dims: readonly number[] }>>
 
-/** Run the original graph with every value exposed, for one set of feeds. */
-async function probeWith(rt: OrtRuntime, bytes: Uint8Array, feeds: FloatFeeds): Promise<Probe> {
-  const s = await rt.createSession(bytes)
+function ortFeedsOf(rt: OrtRuntime, feeds: FloatFeeds): Record<string, OrtTensorLike> {
+  const out: Record<string, OrtTensorLike> = {}
+  for (const [k, f] of Object.entries(feeds)) out[k] = rt.tensor(f.data, f.dims)
+  return out
+}
+
+/** Run the original graph with every value exposed, once per set of feeds (one session, graph optimisation off). */
+async function probeWith(rt: OrtRuntime, bytes: Uint8Array, feedSets: readonly FloatFeeds[]): Promise<Probe[]> {
+  const s = await rt.createSession(bytes, { graphOptimizationLevel: 'disabled' })
   try {
-    const ort: Record<string, OrtTensorLike> = {}
-    for (const [k, f] of Object.entries(feeds)) ort[k] = rt.tensor(f.data, f.dims)
-    const out = await s.run(ort)
-    const probe = new Map<string, ProbedValue>()
-    for (const [k, t] of Object.entries(out)) probe.set(k, { type: t.type, dims: t.dims, values: toNumbers(t) })
-    for (const [k, f] of Object.entries(feeds)) probe.set(k, { type: 'float32', dims: f.dims, values: f.data })
-    return probe
+    const probes: Probe[] = []
+    for (const feeds of feedSets) {
+      const out = await s.run(ortFeedsOf(rt, feeds))
+      const probe = new Map<string, ProbedValue>()
+      for (const [k, t] of Object.entries(out)) probe.set(k, { type: t.type, dims: t.dims, values: toNumbers(t) })
+      for (const [k, f] of Object.entries(feeds)) probe.set(k, { type: 'float32', dims: f.dims, values: f.data })
+      probes.push(probe)
+    }
+    return probes
   } finally {
     await s.release()
   }
@@ -81,9 +90,8 @@ export class OrtVjpGraph {
    * has a dynamic batch), transform, open the sessions. Throws OrtVjpUnsupportedError for an op without a rule.
    */
   static async create(rt: OrtRuntime, bytes: Uint8Array, wrt: string, probeFeeds: readonly [FloatFeeds, FloatFeeds]): Promise<OrtVjpGraph> {
-    const probed = probeModel(bytes)
-    const probes: [Probe, Probe] = [await probeWith(rt, probed, probeFeeds[0]), await probeWith(rt, probed, probeFeeds[1])]
-    const models = buildVjpModels(bytes, wrt, probes)
+    const [pa, pb] = await probeWith(rt, probeModel(bytes), probeFeeds)
+    const models = buildVjpModels(bytes, wrt, [pa as Probe, pb as Probe])
     const plain = await rt.createSession(bytes)
     const fwd = await rt.createSession(models.forward)
     const bwd = await rt.createSession(models.backward)
@@ -91,9 +99,7 @@ export class OrtVjpGraph {
   }
 
   private ortFeeds(feeds: FloatFeeds): Record<string, OrtTensorLike> {
-    const out: Record<string, OrtTensorLike> = {}
-    for (const [k, f] of Object.entries(feeds)) out[k] = this.rt.tensor(f.data, f.dims)
-    return out
+    return ortFeedsOf(this.rt, feeds)
   }
 
   /** The first output by the original graph (no saved activations). */

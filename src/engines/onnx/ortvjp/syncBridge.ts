@@ -23,11 +23,16 @@ export type BridgeRequest =
   | { kind: 'forward' | 'linearize'; sigma: number; n: number; handle: number; data?: SharedArrayBuffer }
   | { kind: 'vjp'; handle: number; n: number; data?: SharedArrayBuffer }
   | { kind: 'release'; handle: number }
+  /** Release everything (the sessions); no reply. */
+  | { kind: 'close' }
 
 const TEXT_BYTES = 4096
 
-/** The server side: call with each message the port receives (in the ORT worker). */
-export function ortVjpServer(rt: OrtRuntime): (msg: BridgeRequest) => Promise<void> {
+/**
+ * The server side: call with each message the port receives (in the ORT worker). `onInit` (optional) is also told
+ * when init ends (null, or the error message), for a client that waits for it asynchronously.
+ */
+export function ortVjpServer(rt: OrtRuntime, onInit?: (error: string | null) => void): (msg: BridgeRequest) => Promise<void> {
   let ex: OrtVjpExecutor | null = null
   let ctrl: Int32Array | null = null
   let text: Uint8Array | null = null
@@ -51,8 +56,21 @@ export function ortVjpServer(rt: OrtRuntime): (msg: BridgeRequest) => Promise<vo
         ctrl = new Int32Array(msg.shared.ctrl)
         text = new Uint8Array(msg.shared.text)
         data = new Float32Array(msg.data)
-        ex = await OrtVjpExecutor.create(rt, msg.bytes, msg.opts)
+        try {
+          ex = await OrtVjpExecutor.create(rt, msg.bytes, msg.opts)
+        } catch (err) {
+          onInit?.(err instanceof Error ? err.message : String(err))
+          throw err
+        }
+        onInit?.(null)
         reply(null)
+        return
+      }
+      if (msg.kind === 'close') {
+        lins.clear()
+        const e = ex
+        ex = null
+        await e?.dispose()
         return
       }
       if (msg.kind === 'release') {
@@ -97,13 +115,18 @@ export class OrtBridgeDenoiser implements Denoiser {
     readonly sampleShape: readonly number[],
     bytes: Uint8Array,
     opts: Omit<OrtVjpOptions, 'sampleShape'>,
+    /** 'block': the constructor waits for the server's init; 'async': it only posts init (the caller awaits the
+     *  server's onInit answer before the first call). */
+    init: 'block' | 'async' = 'block',
     private readonly timeoutMs = 120_000,
   ) {
     const shared: Shared = { ctrl: new SharedArrayBuffer(16), text: new SharedArrayBuffer(TEXT_BYTES) }
     this.ctrl = new Int32Array(shared.ctrl)
     this.text = new Uint8Array(shared.text)
     this.data = new SharedArrayBuffer(4 * 4 * sampleShape.reduce((a, b) => a * b, 1))
-    this.call({ kind: 'init', bytes, opts: { ...opts, sampleShape }, shared, data: this.data })
+    const msg: BridgeRequest = { kind: 'init', bytes, opts: { ...opts, sampleShape }, shared, data: this.data }
+    if (init === 'block') this.call(msg)
+    else this.port.postMessage(msg)
   }
 
   private call(msg: BridgeRequest): void {
@@ -137,6 +160,11 @@ export class OrtBridgeDenoiser implements Denoiser {
   private checkX(x: tf.Tensor): void {
     const ok = x.rank === this.sampleShape.length + 1 && this.sampleShape.every((d, i) => x.shape[i + 1] === d)
     if (!ok) throw new OrtBridgeError(`x has shape [${x.shape.join(',')}], expected [B,${this.sampleShape.join(',')}]`)
+  }
+
+  /** Ask the server to release its sessions (no reply). */
+  close(): void {
+    this.port.postMessage({ kind: 'close' })
   }
 
   resetCost(): void {
