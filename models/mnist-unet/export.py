@@ -96,7 +96,8 @@ def main():
             "steps": st["step"], "images_seen": st["images_seen"],
             "epochs": round(st["images_seen"] / 8000, 2),
             "hardware": f"CPU only: {hardware()}, 2 cores shared with ~6 other jobs (load average 8–16; training at "
-                        f"nice 15, 2 torch threads); Debian python3-torch {torch.__version__}",
+                        f"nice 15); Debian python3-torch {torch.__version__}",
+            "threads_per_segment": [s.get("threads") for s in st["segments"]],
             "hours": round(st["train_seconds"] / 3600, 3),
             "wall_minutes": round(wall / 60, 1),
             "images_per_second": round(st["images_seen"] / max(st["train_seconds"], 1), 1),
@@ -109,7 +110,7 @@ def main():
             "details": ev["ema"], "raw_weights_gain_db": ev.get("raw_weights"),
         },
         "samples": ev.get("samples"),
-        **notes,
+        **({"notes": notes["readme_notes"].strip()} if notes.get("readme_notes") else {}),
         "distance_from_paper": DISTANCE,
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "platform": platform.platform(),
