@@ -83,7 +83,7 @@ test('studio: the problem preview follows the box position and the operator seed
 
 test('studio: the digit preset puts a box over a held-out 3 for mnist-unet; the posterior samples are drawn', async ({ page }) => {
   test.setTimeout(300_000)
-  await page.goto('/?backend=wasm&methods=dps,mmps:cg:1&steps=4#/studio')
+  await page.goto('/?backend=wasm&methods=dps,mmps:cg:1#/studio')
   await expect(page.getByTestId('studio-run')).toBeEnabled()
   await page.getByTestId('studio-preset').selectOption('digit-box')
   await expect(page.getByTestId('studio-model')).toHaveValue('mnist-unet')
@@ -91,6 +91,7 @@ test('studio: the digit preset puts a box over a held-out 3 for mnist-unet; the 
   await expect(page).toHaveURL(/image=demo%2Fdigits%2Fthree-3293\.png/)
   await expect(page).toHaveURL(/task=box&box=12&top=8&left=8/)
   await expect(page.getByTestId('studio-samples')).toHaveValue('4')
+  await expect(page.getByTestId('studio-steps')).toHaveValue('32')
   await expect(page.getByTestId('problem-y')).toHaveAttribute('data-drawn', 'true')
   await page.getByTestId('studio-run').click()
   for (const i of [0, 1]) await expect(page.getByTestId(`method-${i}`)).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
