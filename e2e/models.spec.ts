@@ -1,6 +1,6 @@
 import { test, expect, recordLongTasks, expectResponsive } from './fixtures'
 
-for (const id of ['cifar10-unet', 'mri-unet']) {
+for (const id of ['cifar10-unet', 'mri-unet', 'mnist-unet']) {
   test(`${id}: card, live denoising on both engines, unconditional samples`, async ({ page }) => {
     test.setTimeout(300_000)
     await page.goto('/?backend=wasm#/models')

@@ -80,3 +80,22 @@ test('studio: the problem preview follows the box position and the operator seed
   await expect(page.getByTestId('studio-op-seed')).toHaveValue('5')
   await expect(page.getByTestId('studio-box-left')).toHaveValue('20')
 })
+
+test('studio: the digit preset puts a box over a held-out 3 for mnist-unet; the posterior samples are drawn', async ({ page }) => {
+  test.setTimeout(300_000)
+  await page.goto('/?backend=wasm&methods=dps,mmps:cg:1#/studio')
+  await expect(page.getByTestId('studio-run')).toBeEnabled()
+  await page.getByTestId('studio-preset').selectOption('digit-box')
+  await expect(page.getByTestId('studio-model')).toHaveValue('mnist-unet')
+  await expect(page).toHaveURL(/model=mnist-unet/)
+  await expect(page).toHaveURL(/image=demo%2Fdigits%2Fthree-3293\.png/)
+  await expect(page).toHaveURL(/task=box&box=12&top=8&left=8/)
+  await expect(page.getByTestId('studio-samples')).toHaveValue('4')
+  await expect(page.getByTestId('studio-steps')).toHaveValue('32')
+  await expect(page.getByTestId('problem-y')).toHaveAttribute('data-drawn', 'true')
+  await page.getByTestId('studio-run').click()
+  for (const i of [0, 1]) await expect(page.getByTestId(`method-${i}`)).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
+  await expect(page.getByTestId('metric-row')).toHaveCount(2)
+  // posterior mean, std map and the 4 samples of each method
+  await expect(page.getByTestId('method-1').getByText('sample 4')).toBeVisible()
+})

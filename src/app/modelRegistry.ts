@@ -4,7 +4,7 @@ import { create } from 'zustand'
 import type { DBSchema } from 'idb'
 import { lazyDb } from './persistence/openDb'
 import { attemptStorage, storageNotice } from './persistence/storageErrors'
-import { SHIPPED_MODELS, type ModelCard } from './models'
+import { SHIPPED_MODELS, demoKindOf, type DemoKind, type ModelCard } from './models'
 import type { ByoCheckResult } from '../workers/byoApi'
 
 export interface ModelEntry {
@@ -12,7 +12,7 @@ export interface ModelEntry {
   onnxUrl: string
   /** [C, H, W] the model runs at. */
   shape: [number, number, number]
-  demoKind: 'cifar' | 'mri'
+  demoKind: DemoKind
   card?: ModelCard
   user?: { name: string; addedAt: number; check: ByoCheckResult; bytes: number; /** false: kept for this tab only (storage refused it). */ stored: boolean }
 }
@@ -39,7 +39,7 @@ const shipped: ModelEntry[] = SHIPPED_MODELS.map((m) => ({
 
 function entry(row: UserModelRow, stored = true): ModelEntry {
   const url = URL.createObjectURL(new Blob([row.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))
-  return { id: row.id, onnxUrl: url, shape: row.shape, demoKind: row.shape[0] === 1 ? 'mri' : 'cifar', user: { name: row.name, addedAt: row.addedAt, check: row.check, bytes: row.bytes.length, stored } }
+  return { id: row.id, onnxUrl: url, shape: row.shape, demoKind: demoKindOf(row.shape), user: { name: row.name, addedAt: row.addedAt, check: row.check, bytes: row.bytes.length, stored } }
 }
 
 interface RegistryState {

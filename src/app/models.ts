@@ -19,6 +19,17 @@ export interface ModelCard {
   samples?: { file: string; n: number; sampler: string }
   distance_from_paper?: string
   format?: { ops?: string[]; onnx_opset?: number }
+  /** Which demo images suit the model (public/demo/<kind>/); absent: by its shape (demoKindOf). */
+  demo_kind?: DemoKind
+}
+
+/** Demo image sets: 32×32 RGB photos, 64×64 grey MRI slices, 28×28 grey held-out MNIST digits. */
+export type DemoKind = 'cifar' | 'mri' | 'digits'
+
+/** The demo set for a model that does not name one: grey 28×28 → digits, other grey → MRI, colour → photos. */
+export function demoKindOf([c, h, w]: readonly [number, number, number]): DemoKind {
+  if (c !== 1) return 'cifar'
+  return h === 28 && w === 28 ? 'digits' : 'mri'
 }
 
 export interface ShippedModel {
@@ -27,7 +38,7 @@ export interface ShippedModel {
   onnxUrl: string
   samplesUrl?: string
   /** Demo images for this model's input kind (public/demo/<kind>/), never from training data. */
-  demoKind: 'cifar' | 'mri'
+  demoKind: DemoKind
 }
 
 const cards = import.meta.glob<ModelCard>('/models/*/card.json', { eager: true, import: 'default' })
@@ -42,12 +53,17 @@ export const SHIPPED_MODELS: ShippedModel[] = Object.entries(cards)
     const onnxUrl = Object.entries(onnx).find(([p]) => folder(p) === id)?.[1]
     if (!onnxUrl) return undefined
     const samplesUrl = Object.entries(pngs).find(([p]) => folder(p) === id)?.[1]
-    return { id, card, onnxUrl, samplesUrl, demoKind: card.input.channels === 1 ? 'mri' : 'cifar' } as ShippedModel
+    return { id, card, onnxUrl, samplesUrl, demoKind: card.demo_kind ?? demoKindOf([card.input.channels, card.input.height, card.input.width]) } as ShippedModel
   })
   .filter((m): m is ShippedModel => m !== undefined)
   .sort((a, b) => a.id.localeCompare(b.id))
 
+/** public/demo/digits/<name>.png: digit class and index among the package's 10,000 (demo_digits.py). */
+export const DIGIT_DEMOS = ['three-3293', 'eight-8652', 'two-2266', 'five-5404'] as const
+
 export const DEMO_IMAGES: Record<ShippedModel['demoKind'], string[]> = {
   cifar: ['astronaut', 'chelsea', 'coffee', 'rocket'].map((n) => `demo/cifar/${n}.png`),
   mri: ['colin27-z045mm', 'colin27-z065mm', 'colin27-z085mm', 'colin27-z105mm'].map((n) => `demo/mri/${n}.png`),
+  // held-out digits of the Image EM lab's split (never trained on by models/mnist-unet); models/mnist-unet/demo_digits.py
+  digits: DIGIT_DEMOS.map((n) => `demo/digits/${n}.png`),
 }

@@ -35,8 +35,8 @@ function dims(v: { type?: { tensorType?: { shape?: { dim?: { dimValue?: unknown;
   return (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0)))
 }
 
-it('ships both pretrained denoisers', () => {
-  expect(dirs).toEqual(expect.arrayContaining(['cifar10-unet', 'mri-unet']))
+it('ships the pretrained denoisers', () => {
+  expect(dirs).toEqual(expect.arrayContaining(['cifar10-unet', 'mnist-unet', 'mri-unet']))
 })
 
 describe.each(dirs)('models/%s', (name) => {

