@@ -6,7 +6,7 @@ src/core/emImages/digits.ts emDigitSplit does (written by `npx tsx models/mnist-
   - `heldOut` (2,000 digits): never seen in training; the test set of the accuracy and the FD reference.
 No model selection on the held-out digits: one fixed recipe, the last weights are shipped.
 
-usage: nice -n 15 /usr/bin/python3 models/mnist-classifier/train.py [--split .data/mnist-split.json] [--epochs 40]
+usage: nice -n 15 /usr/bin/python3 models/mnist-classifier/train.py [--split .data/mnist-split.json] [--epochs 10]
 Writes models/mnist-classifier/{classifier.onnx, reference.json, card.json, README.md}.
 """
 import argparse
@@ -28,10 +28,17 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-ALLOWED_OPS = {"Conv", "Relu", "AveragePool", "Flatten", "Reshape", "Gemm", "BatchNormalization", "Constant"}
+ALLOWED_OPS = {"Conv", "Relu", "AveragePool", "Pad", "Flatten", "Reshape", "Gemm", "BatchNormalization", "Constant"}
 MAX_BYTES = 2 * 1024 * 1024
 FEATURES = 64
 REF_STRIDE = 4
+HISTORY = ("2026-12-01: a 2-epoch smoke run of the first design (MaxPool) reached 94.45 % held-out accuracy (pipeline "
+           "check only). MaxPool was then replaced by AveragePool because the tfjs ONNX executor runs MaxPool as "
+           "gathers (≈ 6 s per 250 digits against ≈ 0.7 s for the convolutions), and the epochs were cut from 50 to 20 "
+           "for the machine's load; neither change looked at held-out accuracy. A 20-epoch run reached 98.70 % but its export "
+           "failed (AveragePool exports a Pad node, not yet in the allowed list) before the weights were saved; "
+           "with 2–4 minutes an epoch under load there was no time to repeat it, so the shipped weights are one 10-epoch "
+           "run of this script (same recipe otherwise).")
 
 
 def load_digits():
@@ -101,7 +108,7 @@ def ref_x(shape):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default=os.path.join(REPO, ".data", "mnist-split.json"))
-    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--threads", type=int, default=1)
@@ -157,6 +164,9 @@ def main():
     for t, p in zip(yte.numpy(), pred):
         confusion[t, p] += 1
 
+    # keep the weights before anything can fail (checkpoints/ is git-ignored)
+    os.makedirs(os.path.join(HERE, "checkpoints"), exist_ok=True)
+    torch.save({"model": model.state_dict(), "test_acc": test_acc, "log": log}, os.path.join(HERE, "checkpoints", "last.pt"))
     # export
     path = os.path.join(HERE, "classifier.onnx")
     xr = torch.from_numpy(ref_x((3, 1, 28, 28)))
@@ -229,6 +239,7 @@ def main():
             "epochs": a.epochs,
             "steps": total,
             "selection": "none: one fixed recipe, the last weights; the held-out digits were not used for any choice",
+            "history": HISTORY,
             "seed": a.seed,
             "hardware": f"CPU only, {a.threads} thread(s) at nice 15 on a shared 2-core VM; Debian python3-torch {torch.__version__}",
             "seconds": round(seconds, 1),
@@ -275,14 +286,14 @@ reference; reserving a fifth of the observation pool costs EM nothing (no preset
 ## Model and training
 {c['architecture']['type']}; {c['architecture']['parameters']:,} parameters.
 {t['epochs']} epochs × {math.ceil(2000 / t['batch'])} steps of batch {t['batch']} ({t['steps']} steps), {t['optimizer']}, {t['lr']}, {t['objective']}.
-{t['selection']}. CPU only: {t['seconds']:.0f} s ({t['hardware']}).
+Selection: {t['selection']}. {t['history']} CPU only: {t['seconds']:.0f} s ({t['hardware']}).
 
 ## Accuracy on the 2,000 held-out digits
 **{100 * c['evaluation']['accuracy_torch']:.2f} %** (torch). `test/models/classifier.test.ts` recomputes it with the tfjs executor and requires ≥ 97 %.
 Confusion matrix (rows: true class, columns: predicted) is in `card.json`.
 
 ## How FD uses it
-`src/core/emImages/fd.ts` (`createDigitScorer(classifierBytes, heldOutClean)`): the mean and covariance of the
+`src/engines/tfjs/digitScorer.ts` (`createDigitScorer(classifierBytes, heldOutClean)`, maths in `src/core/emImages/fd.ts`): the mean and covariance of the
 {FEATURES}-D features of the 2,000 held-out clean digits are computed once; FD of a set of samples is the Fréchet
 distance between the Gaussian with the samples' feature mean and covariance and that reference Gaussian; the
 class histogram counts the argmax of the logits. FD here is not comparable with FID (Inception features).
