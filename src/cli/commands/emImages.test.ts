@@ -14,12 +14,17 @@ describe('em-images CLI', () => {
     const out = join(dir, 'run.json')
     const r = run(['--preset', 'tiny', '--laps', '0', '--observations', '256', '--seed', '3', '--out', out])
     expect(r.status, r.stderr).toBe(0)
-    const res = JSON.parse(readFileSync(out, 'utf8')) as { laps: Array<{ lap: number; completionPsnr: number; seconds: number }>; samples: number[][]; config: { observations: number; estep: { covariance: string } } }
+    const res = JSON.parse(readFileSync(out, 'utf8')) as { laps: Array<{ lap: number; fd: number; classHistogram: number[]; completionPsnr: number; seconds: number }>; samples: number[][]; config: { observations: number; estep: { covariance: string } } }
     expect(res.laps).toHaveLength(1)
     expect(res.laps[0]!.lap).toBe(0)
     // a posterior draw under the fitted Gaussian beats the all-background guess on 75 %-deleted digits
     expect(res.laps[0]!.completionPsnr).toBeGreaterThan(9)
     expect(res.laps[0]!.seconds).toBeGreaterThan(0)
+    // FD of the Gaussian prior's samples against the held-out digits: finite and clearly non-zero (they are not digits)
+    expect(Number.isFinite(res.laps[0]!.fd)).toBe(true)
+    expect(res.laps[0]!.fd).toBeGreaterThan(1)
+    expect(res.laps[0]!.classHistogram).toHaveLength(10)
+    expect(res.laps[0]!.classHistogram.reduce((a, b) => a + b, 0)).toBe(256)
     expect(res.samples).toHaveLength(256)
     for (const s of res.samples) {
       expect(s).toHaveLength(784)
@@ -33,6 +38,7 @@ describe('em-images CLI', () => {
     [['--covariance', 'jacobian'], /^error: --covariance must be one of tweedie, sigma_t, inverse/],
     [['--laps', '1.5'], /^error: --laps must be a non-negative integer/],
     [['--corruption', 'rain'], /^error: --corruption must be one of pixels, box, blur/],
+    [['--fd', 'maybe'], /^error: --fd must be one of on, off/],
     [['--bogus'], /^error: .*bogus/],
   ]
   for (const [flags, re] of bad) {

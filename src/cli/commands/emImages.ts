@@ -1,17 +1,23 @@
 // `npm run cli -- em-images --preset tiny|default --laps L --seed S --covariance tweedie|sigma_t|inverse --out run.json`
-// (optional: --corruption pixels|box|blur, --observations N, --estep-steps K, --cg-iters K, --train-steps K, --backend wasm|cpu)
+// (optional: --corruption pixels|box|blur, --observations N, --estep-steps K, --cg-iters K, --train-steps K, --backend wasm|cpu, --fd on|off)
 // The image EM lab (issue 13) in Node on tfjs-wasm — the same runner the page will use. Lap 0 is the Gaussian
 // prior; --laps L adds L EM laps (U-Net M-step + MMPS E-step); --laps 0 stops after lap 0. run.json holds the
 // per-lap metrics and the final lap's unconditional samples (256 arrays of 784 values in [0, 1], row-major).
-import { writeFileSync } from 'node:fs'
+// With --fd on (default) every lap (lap 0: the Gaussian prior's samples) gets `fd` and `classHistogram` of its
+// unconditional samples, on models/mnist-classifier/classifier.onnx (digitScorer.ts).
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { CliError, parseFlags, type Command } from '../command'
 import { useNodeBackend } from '../nodeTf'
 import { IMAGE_EM_PRESETS, IMAGE_EM_PRESETS_LIST, describeImageEm, withCovariance, type ImageEmPreset } from '../../core/emImages/presets'
 import { COVARIANCE_CHOICES, type CovarianceChoice } from '../../core/emImages/estep'
 import { CORRUPTION_KINDS, type CorruptionKind } from '../../core/emImages/corruption'
-import { DIGIT_PIXELS, toPixelSpace } from '../../core/emImages/digits'
+import { DIGIT_PIXELS, heldOutDigits, toPixelSpace } from '../../core/emImages/digits'
+import { loadMnist } from '../../core/emImages/mnistLoad'
 import { runImageEm } from '../../engines/tfjs/imageEmRunner'
+import { createDigitScorer } from '../../engines/tfjs/digitScorer'
+
+const CLASSIFIER = new URL('../../../models/mnist-classifier/classifier.onnx', import.meta.url)
 
 function nonNegativeInt(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback
@@ -30,17 +36,18 @@ const command: Command = {
   summary: 'run DiEM on corrupted MNIST digits (Gaussian lap 0, then U-Net laps) and write per-lap metrics and samples',
   usage: [
     'usage: em-images [--preset tiny|default] [--laps L] [--seed S] [--covariance tweedie|sigma_t|inverse] [--out run.json]',
-    '                 [--corruption pixels|box|blur] [--observations N] [--estep-steps K] [--cg-iters K] [--train-steps K] [--backend wasm|cpu]',
+    '                 [--corruption pixels|box|blur] [--observations N] [--estep-steps K] [--cg-iters K] [--train-steps K] [--backend wasm|cpu] [--fd on|off]',
     '  --preset        observations, U-Net size and step counts (default tiny)',
     '  --laps          EM laps after the Gaussian lap 0; 0 stops after lap 0 (default: the preset\'s)',
     '  --covariance    MMPS E-step covariance: Tweedie (VJP), Σ_t, or (Σ_x⁻¹ + Σ_t⁻¹)⁻¹ (default tweedie)',
     '  --corruption    per-observation operator: pixel deletion (75 %), box or motion blur (default pixels)',
     '  --observations  corrupted digits used as observations (default: the preset\'s)',
     '  --estep-steps   sampler steps of the E-step; --cg-iters its CG iterations; --train-steps Adam steps per M-step',
-    '  --out           output JSON (default stdout): {"laps": [{lap, completionPsnr, seconds, …}], "samples": [[784 values in [0, 1]], …]}',
+    '  --fd            FD and class histogram of every lap\'s unconditional samples (models/mnist-classifier; default on)',
+    '  --out           output JSON (default stdout): {"laps": [{lap, fd, completionPsnr, seconds, …}], "samples": [[784 values in [0, 1]], …]}',
   ].join('\n'),
   async run(args) {
-    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend'])
+    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend', 'fd'])
     const preset = oneOf<ImageEmPreset>('preset', v.preset, IMAGE_EM_PRESETS_LIST, 'tiny')
     const base = IMAGE_EM_PRESETS[preset]
     const covariance = oneOf<CovarianceChoice>('covariance', v.covariance, COVARIANCE_CHOICES, base.estep.covariance)
@@ -56,22 +63,29 @@ const command: Command = {
     config.train = { ...config.train, steps: nonNegativeInt('train-steps', v['train-steps'], config.train.steps) }
     if (config.estep.steps < 1 || config.estep.cgIters < 1 || config.train.steps < 1) throw new CliError('--estep-steps, --cg-iters and --train-steps must be at least 1')
     if (config.observations < 2) throw new CliError('--observations must be at least 2')
+    const withFd = oneOf<'on' | 'off'>('fd', v.fd, ['on', 'off'], 'on') === 'on'
     const backend = await useNodeBackend(v.backend)
+    const set = await loadMnist()
+    const scorer = withFd ? await createDigitScorer(new Uint8Array(readFileSync(CLASSIFIER)), heldOutDigits(set, config.heldOut)) : undefined
     const started = new Date().toISOString()
     const load = loadavg()[0]
-    const laps: Array<{ lap: number; completionPsnr: number; seconds: number; secondsMStep: number; secondsEStep: number; finalLoss: number | null }> = []
+    const laps: Array<{ lap: number; fd: number | null; classHistogram: number[] | null; completionPsnr: number; seconds: number; secondsMStep: number; secondsEStep: number; secondsWall: number; finalLoss: number | null }> = []
     let samples: number[][] = []
+    const t0 = performance.now()
+    let tLast = t0
     await runImageEm(config, (r) => {
-      laps.push({ lap: r.lap, completionPsnr: r.completionPsnr, seconds: r.seconds, secondsMStep: r.secondsMStep, secondsEStep: r.secondsEStep, finalLoss: r.losses.at(-1) ?? null })
-      process.stderr.write(`lap ${r.lap}: completion PSNR ${r.completionPsnr.toFixed(2)} dB, ${r.seconds.toFixed(1)} s (M ${r.secondsMStep.toFixed(1)} s, E ${r.secondsEStep.toFixed(1)} s)${r.losses.length ? `, loss ${r.losses.at(-1)!.toFixed(4)}` : ''}\n`)
-      if (r.samples.length) {
+      laps.push({ lap: r.lap, fd: r.fd ?? null, classHistogram: r.classHistogram ?? null, completionPsnr: r.completionPsnr, seconds: r.seconds, secondsMStep: r.secondsMStep, secondsEStep: r.secondsEStep, secondsWall: (performance.now() - tLast) / 1000, finalLoss: r.losses.at(-1) ?? null })
+      tLast = performance.now()
+      process.stderr.write(`lap ${r.lap}: ${r.fd !== undefined ? `FD ${r.fd.toFixed(2)}, ` : ''}completion PSNR ${r.completionPsnr.toFixed(2)} dB, ${r.seconds.toFixed(1)} s (M ${r.secondsMStep.toFixed(1)} s, E ${r.secondsEStep.toFixed(1)} s)${r.losses.length ? `, loss ${r.losses.at(-1)!.toFixed(4)}` : ''}\n`)
+      if (r.lap === config.laps && r.samples.length) {
         const px = toPixelSpace(r.samples)
         samples = Array.from({ length: px.length / DIGIT_PIXELS }, (_, i) => Array.from(px.subarray(i * DIGIT_PIXELS, (i + 1) * DIGIT_PIXELS), (x) => Math.round(x * 1e4) / 1e4))
       }
-    }, { onProgress: () => {}, wantSamples: (lap) => lap === config.laps })
+    }, { onProgress: () => {}, wantSamples: (lap) => withFd || lap === config.laps }, set, undefined, scorer)
+    scorer?.dispose()
     const out = JSON.stringify({
       config: { ...config, backend, description: describeImageEm(config) },
-      machine: { cpus: cpus().length, loadAverage1mAtStart: load, loadAverage1mAtEnd: loadavg()[0], started, node: process.version },
+      machine: { cpus: cpus().length, loadAverage1mAtStart: load, loadAverage1mAtEnd: loadavg()[0], started, node: process.version, secondsTotal: (performance.now() - t0) / 1000 },
       laps,
       samples,
     })

@@ -20,6 +20,8 @@ export interface DigitSplit {
   readonly observed: Int32Array
   /** Indices held out: their corrupted versions measure completion PSNR; their clean versions, FD. */
   readonly heldOut: Int32Array
+  /** Indices reserved for training the FD digit classifier (models/mnist-classifier): neither observed nor held out. */
+  readonly classifier: Int32Array
 }
 
 /** Concatenates per-class flat arrays (class k: n_k × 784 values) into one set, class order 0…9. */
@@ -46,9 +48,21 @@ export function digitSetFromClasses(classes: ReadonlyArray<ArrayLike<number>>): 
   return { images, labels, count }
 }
 
-/** A seeded permutation (Fisher–Yates on mulberry32) split into `heldOut` held-out indices and the rest. */
-export function splitDigits(count: number, heldOut: number, seed: number): DigitSplit {
+/**
+ * The split is fixed (one permutation, this seed) for every EM run, whatever the run's own seed: the digit
+ * classifier that FD uses was trained once on `classifier`, so it must never be an observation.
+ */
+export const DIGIT_SPLIT_SEED = 0
+/** The last fifth of the permutation (2,000 of the 10,000 MNIST digits) trains the FD classifier. */
+export const CLASSIFIER_FRACTION = 0.2
+
+/**
+ * A seeded permutation (Fisher–Yates on mulberry32): its first `heldOut` indices are held out, its last
+ * `reserve` are the classifier's, the rest (in permutation order) are observations.
+ */
+export function splitDigits(count: number, heldOut: number, seed: number, reserve = 0): DigitSplit {
   if (!Number.isInteger(heldOut) || heldOut < 1 || heldOut >= count) throw new Error(`held-out size must be in 1..${count - 1}, got ${heldOut}`)
+  if (!Number.isInteger(reserve) || reserve < 0 || heldOut + reserve >= count) throw new Error(`classifier reserve must be in 0..${count - heldOut - 1}, got ${reserve}`)
   const idx = new Int32Array(count)
   for (let i = 0; i < count; i++) idx[i] = i
   const u = mulberry32(seed)
@@ -56,7 +70,12 @@ export function splitDigits(count: number, heldOut: number, seed: number): Digit
     const j = Math.floor(u() * (i + 1))
     const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t
   }
-  return { heldOut: idx.slice(0, heldOut), observed: idx.slice(heldOut) }
+  return { heldOut: idx.slice(0, heldOut), observed: idx.slice(heldOut, count - reserve), classifier: idx.slice(count - reserve) }
+}
+
+/** The image EM lab's fixed split: held-out first, the classifier's fifth last, observations between. */
+export function emDigitSplit(count: number, heldOut: number): DigitSplit {
+  return splitDigits(count, heldOut, DIGIT_SPLIT_SEED, Math.floor(count * CLASSIFIER_FRACTION))
 }
 
 /** Rows `indices` of a set, mapped to model space x = 2p − 1 ∈ [−1, 1] (zero-centred like σ_data = 1 expects). */
@@ -72,4 +91,12 @@ export function toModelSpace(set: DigitSet, indices: ArrayLike<number>): Float32
 /** Model space [−1, 1] → pixel space [0, 1], clipped. */
 export function toPixelSpace(x: ArrayLike<number>): Float32Array {
   return Float32Array.from(x, (v) => Math.min(1, Math.max(0, (v + 1) / 2)))
+}
+
+/** The held-out clean digits of the fixed split (count × 784 grey levels in [0, 1]): the FD reference set. */
+export function heldOutDigits(set: DigitSet, heldOut: number): Float32Array {
+  const idx = emDigitSplit(set.count, heldOut).heldOut
+  const out = new Float32Array(idx.length * DIGIT_PIXELS)
+  for (let r = 0; r < idx.length; r++) out.set(set.images.subarray(idx[r]! * DIGIT_PIXELS, (idx[r]! + 1) * DIGIT_PIXELS), r * DIGIT_PIXELS)
+  return out
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf, useCpu } from '../testing/tf'
-import { digitSetFromClasses, splitDigits, toModelSpace, toPixelSpace, DIGIT_PIXELS } from './digits'
+import { digitSetFromClasses, emDigitSplit, heldOutDigits, splitDigits, toModelSpace, toPixelSpace, DIGIT_PIXELS } from './digits'
 import { BatchedBlurOperator, BatchedMaskOperator, corrupt, makeOperators, operatorFor, validateSpec } from './corruption'
 import { denseCovariance, dplrPosteriorSampler, ppcaLowRank, sampleDplr, type DplrGaussian } from './dplr'
 import { fitGaussianEm } from './gaussianEm'
@@ -56,10 +56,32 @@ describe('digits: classes, split, model space', () => {
     expect(Array.from(splitDigits(30, 7, 5).heldOut)).toEqual(Array.from(s.heldOut))
     expect(Array.from(splitDigits(30, 7, 6).heldOut)).not.toEqual(Array.from(s.heldOut))
     expect(() => splitDigits(30, 30, 1)).toThrow(/held-out/)
+    expect(() => splitDigits(30, 7, 1, 23)).toThrow(/classifier reserve/)
     const set = digitSetFromClasses(classes)
     const x = toModelSpace(set, [2])
     expect(x[1]).toBeCloseTo(2 * set.images[2 * DIGIT_PIXELS + 1]! - 1, 6)
     expect(Array.from(toPixelSpace([-3, 0, 1]))).toEqual([0, 0.5, 1])
+  })
+})
+
+describe('the fixed EM split with a classifier reserve', () => {
+  it('held-out first, a fifth last for the classifier, observations between; the same for every call; seed-0 observations unchanged', () => {
+    const s = emDigitSplit(10000, 2000)
+    expect([s.heldOut.length, s.observed.length, s.classifier.length]).toEqual([2000, 6000, 2000])
+    expect(new Set([...s.heldOut, ...s.observed, ...s.classifier]).size).toBe(10000)
+    const plain = splitDigits(10000, 2000, 0)
+    expect(Array.from(s.heldOut)).toEqual(Array.from(plain.heldOut))
+    expect(Array.from(s.observed)).toEqual(Array.from(plain.observed.subarray(0, 6000)))
+    expect(Array.from(s.classifier)).toEqual(Array.from(plain.observed.subarray(6000)))
+    expect(Array.from(emDigitSplit(10000, 2000).classifier)).toEqual(Array.from(s.classifier))
+  })
+  it('heldOutDigits: the held-out rows in pixel space', () => {
+    const classes = Array.from({ length: 10 }, (_, k) => Float32Array.from({ length: 3 * DIGIT_PIXELS }, (_, i) => ((i * (k + 1)) % 11) / 10))
+    const set = digitSetFromClasses(classes)
+    const h = heldOutDigits(set, 7)
+    const idx = emDigitSplit(30, 7).heldOut
+    expect(h.length).toBe(7 * DIGIT_PIXELS)
+    expect(Array.from(h.subarray(3 * DIGIT_PIXELS, 4 * DIGIT_PIXELS))).toEqual(Array.from(set.images.subarray(idx[3]! * DIGIT_PIXELS, (idx[3]! + 1) * DIGIT_PIXELS)))
   })
 })
 

@@ -65,7 +65,33 @@ describe('image EM runner', () => {
     expect(resumed[0]!.completionPsnr).toBeCloseTo(all[2]!.completionPsnr, 4)
     await expect(runImageEm(c, () => {}, { onProgress: () => {} }, syntheticSet(), { lap: 1, samples: new Float32Array(784), prior: l1.prior })).rejects.toThrow(/resume: lap 1 has 1 samples/)
   })
+  it('with a scorer, every lap with samples gets fd and classHistogram of its samples in [0, 1] (lap 0 too)', async () => {
+    const calls: number[] = []
+    const scorer = {
+      score: async (samples: Float32Array, n: number) => {
+        expect(samples.length).toBe(n * 784)
+        expect(samples.every((v) => v >= 0 && v <= 1)).toBe(true)
+        calls.push(n)
+        let m = 0
+        for (const v of samples) m += v / samples.length
+        return { fd: m, classHistogram: [n, 0, 0, 0, 0, 0, 0, 0, 0, 0] }
+      },
+    }
+    const laps: ImageLapRecord[] = []
+    const before = tf.memory().numTensors
+    await runImageEm({ ...small, laps: 2 }, (r) => { laps.push(r) }, { onProgress: () => {}, wantSamples: (lap) => lap !== 1 }, syntheticSet(), undefined, scorer)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(calls).toEqual([4, 4]) // laps 0 and 2: lap 1 made no samples
+    for (const l of [laps[0]!, laps[2]!]) {
+      let m = 0
+      for (const v of l.samples) m += Math.min(1, Math.max(0, (v + 1) / 2)) / l.samples.length
+      expect(l.fd).toBeCloseTo(m, 5)
+      expect(l.classHistogram).toEqual([4, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+    expect(laps[1]!.fd).toBeUndefined()
+    expect(laps[1]!.classHistogram).toBeUndefined()
+  })
   it('rejects more observations than the split holds', async () => {
-    await expect(runImageEm({ ...small, observations: 1000 }, () => {}, { onProgress: () => {} }, syntheticSet())).rejects.toThrow(/at most 160 observations/)
+    await expect(runImageEm({ ...small, observations: 1000 }, () => {}, { onProgress: () => {} }, syntheticSet())).rejects.toThrow(/at most 120 observations/) // 200 − 40 held out − 40 (a fifth) for the classifier
   })
 })

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { Tensor2D } from '@tensorflow/tfjs-core'
 import { loadMnist } from '../../core/emImages/mnistLoad'
-import { DIGIT_PIXELS, DIGIT_SIZE, splitDigits, toModelSpace, toPixelSpace, type DigitSet } from '../../core/emImages/digits'
+import { DIGIT_PIXELS, DIGIT_SIZE, emDigitSplit, toModelSpace, toPixelSpace, type DigitSet } from '../../core/emImages/digits'
 import { corrupt, type ImageObservations } from '../../core/emImages/corruption'
 import { fitGaussianEm, gaussianPosteriorDraws } from '../../core/emImages/gaussianEm'
 import { sampleDplr, type DplrGaussian } from '../../core/emImages/dplr'
@@ -15,6 +15,7 @@ import { mulberry32 } from '../../core/linalg/random'
 import { psnr } from '../../core/metrics/image'
 import { UnetModel } from './unetModel'
 import type { UnetWeights } from './unet'
+import type { DigitScore, DigitScorer } from './digitScorer'
 
 export interface ImageEmTask {
   obs: ImageObservations
@@ -24,7 +25,8 @@ export interface ImageEmTask {
 }
 
 export function makeImageEmTask(set: DigitSet, c: ImageEmConfig): ImageEmTask {
-  const split = splitDigits(set.count, c.heldOut, c.seed)
+  // the fixed split (not c.seed): the FD classifier's training digits are never observations
+  const split = emDigitSplit(set.count, c.heldOut)
   if (c.observations > split.observed.length) throw new Error(`at most ${split.observed.length} observations, asked for ${c.observations}`)
   if (c.evalCount > split.heldOut.length) throw new Error(`at most ${split.heldOut.length} held-out evaluations, asked for ${c.evalCount}`)
   const x = toModelSpace(set, split.observed.subarray(0, c.observations))
@@ -66,6 +68,20 @@ export interface ImageLapRecord {
   /** The lap-0 Gaussian (fixed across laps: sampler mean and the 'inverse' Σ_x). */
   prior: DplrGaussian
   weights?: UnetWeights
+  /** FD of this lap's unconditional samples against the held-out clean digits (only with a scorer and samples). */
+  fd?: number
+  /** Class histogram (classes 0…9) of this lap's unconditional samples (only with a scorer and samples). */
+  classHistogram?: number[]
+}
+
+/** What the runner needs of a scorer (digitScorer.ts createDigitScorer gives one). */
+export type ImageSampleScorer = Pick<DigitScorer, 'score'>
+
+/** FD and class histogram of model-space samples; {} without a scorer or samples. */
+async function scoreSamples(scorer: ImageSampleScorer | undefined, samples: Float32Array): Promise<Partial<DigitScore>> {
+  const n = samples.length / DIGIT_PIXELS
+  if (!scorer || n < 2) return {}
+  return scorer.score(toPixelSpace(samples), n)
 }
 
 export interface ImageEmCallbacks {
@@ -87,7 +103,11 @@ export interface ImageEmResume {
   weights?: UnetWeights
 }
 
-export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) => void | Promise<void>, cb: ImageEmCallbacks, set?: DigitSet, resume?: ImageEmResume): Promise<void> {
+/**
+ * Runs lap 0 (unless resuming) and laps up to c.laps. With `scorer`, every lap whose unconditional samples are
+ * made (cb.wantSamples) also gets `fd` and `classHistogram` of those samples.
+ */
+export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) => void | Promise<void>, cb: ImageEmCallbacks, set?: DigitSet, resume?: ImageEmResume, scorer?: ImageSampleScorer): Promise<void> {
   const task = makeImageEmTask(set ?? (await loadMnist()), c)
   const want = cb.wantSamples ?? (() => true)
   const keep = Math.min(KEEP_COMPLETIONS, c.evalCount) * DIGIT_PIXELS
@@ -107,10 +127,13 @@ export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) =>
     samples = fit.samples
     const u = mulberry32(c.seed + 29)
     const evalDraws = gaussianPosteriorDraws(task.evalObs, prior, c.gaussian, u)
+    const uncond0 = want(0) ? sampleDplr(prior, c.sampleCount, u) : new Float32Array(0)
     const seconds0 = (performance.now() - t0) / 1000
+    cb.onProgress('metrics', 0, 'lap 0: FD of the Gaussian prior\'s samples')
+    const score0 = await scoreSamples(scorer, uncond0)
     await onLap({
       lap: 0, completionPsnr: completionPsnr(evalDraws, task.evalTruth), seconds: seconds0, secondsMStep: 0, secondsEStep: 0, losses: [],
-      completions: evalDraws.slice(0, keep), samples: want(0) ? sampleDplr(prior, c.sampleCount, u) : new Float32Array(0), prior, eStepSamples: samples,
+      completions: evalDraws.slice(0, keep), samples: uncond0, prior, eStepSamples: samples, ...score0,
     })
   }
   if (c.laps < first) return
@@ -135,10 +158,14 @@ export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) =>
       const uncond = want(lap) ? await unconditionalSamples(model.denoiser, prior, c.sampleCount, c.sampleSteps, 'ddpm', c.schedule, c.seed * 31 + lap, cb.signal) : new Float32Array(0)
       const leaked = tf.memory().numTensors - before
       if (leaked > 0) throw new Error(`image EM lap ${lap} leaked ${leaked} tensors`)
+      const seconds = (performance.now() - t0) / 1000
+      // after the leak check: the classifier graph keeps per-batch-shape constants the first time it sees a shape
+      cb.onProgress('metrics', 0.9, `lap ${lap}: FD of the unconditional samples`)
+      const score = await scoreSamples(scorer, uncond)
       await onLap({
-        lap, completionPsnr: completionPsnr(completions, task.evalTruth), seconds: (performance.now() - t0) / 1000,
+        lap, completionPsnr: completionPsnr(completions, task.evalTruth), seconds,
         secondsMStep: (t1 - t0) / 1000, secondsEStep: (t2 - t1) / 1000, losses, completions: completions.slice(0, keep), samples: uncond, prior,
-        weights: await model.weights(), eStepSamples: samples,
+        weights: await model.weights(), eStepSamples: samples, ...score,
       })
     }
   } finally {
