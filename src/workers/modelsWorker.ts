@@ -4,7 +4,7 @@ import { backendReady, tf } from './runtime'
 import type { DenoiseDemoRequest, DenoiseDemoResult, ModelsApi, SampleProgress, SampleRequest, SampleResult } from './modelsApi'
 import { onnxDenoiser, ortExclusive, ortSession } from './onnxModels'
 import { ort } from '../engines/onnx/ortWeb'
-import type { OnnxDenoiser } from '../engines/onnx/diff'
+import type { Denoiser } from '../core/types'
 import { sample } from '../core/diffusion/sampler'
 import { psnr, toUnit } from '../core/metrics/image'
 import { yieldToEvents } from './jobs'
@@ -46,7 +46,7 @@ async function denoiseDemo(req: DenoiseDemoRequest): Promise<DenoiseDemoResult> 
   return { noisy, denoised, psnrNoisy: psnr(toUnit(req.image), toUnit(noisy)), psnrDenoised: psnr(toUnit(req.image), toUnit(denoised)), ms: performance.now() - t0, engine }
 }
 
-async function sampleWith(den: OnnxDenoiser, jobId: string, req: SampleRequest, signal: AbortSignal, onProgress: (p: SampleProgress) => void): Promise<SampleResult> {
+async function sampleWith(den: Denoiser, jobId: string, req: SampleRequest, signal: AbortSignal, onProgress: (p: SampleProgress) => void): Promise<SampleResult> {
   den.resetCost()
   const t0 = performance.now()
   const x = await sample((xt, ctx) => den.denoise(xt, ctx.sigma), [req.count, ...req.shape], {
@@ -74,7 +74,7 @@ export const modelsApi: ModelsApi = {
   },
 
   async sampleModel(jobId, req, onProgress) {
-    let den: OnnxDenoiser | undefined
+    let den: Denoiser | undefined
     return runJob(jobId, {
       label: 'Models sample',
       workload: () => unetWorkload(req.model ?? 'the model', req.onnxUrl, req.shape, req.count),

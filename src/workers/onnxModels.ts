@@ -3,6 +3,8 @@
 import { createSession, type OrtEp } from '../engines/onnx/ortWeb'
 import { createOnnxDenoiser, type OnnxDenoiser } from '../engines/onnx/diff'
 import { tf } from './runtime'
+import type { Denoiser } from '../core/types'
+import { evictLearned, isLearnedUrl, learnedDenoiser } from './learnedModels'
 
 const bytesCache = new Map<string, Promise<Uint8Array>>()
 const sessions = new Map<string, ReturnType<typeof createSession>>()
@@ -45,8 +47,9 @@ export function onnxCacheSizes(): { ortSessions: number; onnxGraphs: number } {
   return { ortSessions: sessions.size, onnxGraphs: denoisers.size }
 }
 
-/** The tfjs-executed graph as a Denoiser on the worker's current tfjs backend. */
-export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<OnnxDenoiser> {
+/** The tfjs-executed graph as a Denoiser on the worker's current tfjs backend (a learned:<id> URL: the learned U-Net). */
+export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<Denoiser & { dispose(): void }> {
+  if (isLearnedUrl(url)) return learnedDenoiser(url, shape)
   const key = `${tf.getBackend()} ${shape.join('x')} ${url}`
   let d = denoisers.get(key)
   if (!d) {
@@ -59,6 +62,7 @@ export async function onnxDenoiser(url: string, shape: readonly number[]): Promi
 /** Frees the tfjs-executed graphs (and their folded constants) held on `backend`: after a measurement that
  *  backend lost, or after its GPU device was lost. */
 export function evictDenoisers(backend: string): number {
+  evictLearned(backend)
   let n = 0
   for (const [key, d] of denoisers) {
     if (!key.startsWith(`${backend} `)) continue
@@ -77,6 +81,7 @@ const hashes = new Map<string, Promise<string>>()
 /** SHA-256 of the model's bytes (hex, 16 digits): the measured backend verdict is kept per model. */
 export function modelHash(url: string): Promise<string> {
   let h = hashes.get(url)
+  if (!h && isLearnedUrl(url)) h = Promise.resolve(url)
   if (!h) {
     h = modelBytes(url).then(async (b) => {
       const d = new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>))

@@ -128,7 +128,7 @@ export function ImagePicker() {
     <fieldset>
       <legend>Model and image</legend>
       <label>model <select value={config.model} onChange={(e) => update({ model: e.target.value })} data-testid="studio-model">
-        {models.map((mm) => <option key={mm.id} value={mm.id}>{mm.user ? `${mm.id} (yours)` : mm.id}</option>)}
+        {models.map((mm) => <option key={mm.id} value={mm.id}>{mm.learned ? mm.learned.name : mm.user ? `${mm.id} (yours)` : mm.id}</option>)}
       </select></label>{' '}
       <span role="group" aria-label="demo images">
         {m && DEMO_IMAGES[m.demoKind].map((url) => (
