@@ -1,4 +1,4 @@
-import { useEffect, useState, type ChangeEvent } from 'react'
+import { useEffect, useMemo, useState, type ChangeEvent } from 'react'
 import { useImageEm, SHOWN_SAMPLES } from './imageEmStore'
 import { IMAGE_EM_PRESETS_LIST, describeImageEm, type ImageEmPreset } from '../../core/emImages/presets'
 import { COVARIANCE_CHOICES, type CovarianceChoice } from '../../core/emImages/estep'
@@ -130,19 +130,22 @@ function LapViewer() {
   const selectLap = useImageEm((s) => s.selectLap)
   const lap = laps[selected]
   const shown = heldOut ? Math.min(heldOut.truth.length, lap?.completions.length ?? 0) / DIGIT_PIXELS : 0
-  // observation → completion → truth, one held-out digit per row
-  const triple = new Float32Array(3 * shown * DIGIT_PIXELS)
-  const masks = new Float32Array(3 * shown * DIGIT_PIXELS).fill(1)
-  if (heldOut && lap) {
-    for (let k = 0; k < shown; k++) {
-      const at = (j: number): number => (3 * k + j) * DIGIT_PIXELS
-      const part = (a: Float32Array): Float32Array => a.subarray(k * DIGIT_PIXELS, (k + 1) * DIGIT_PIXELS)
-      triple.set(part(heldOut.y), at(0))
-      if (heldOut.masks) masks.set(part(heldOut.masks), at(0))
-      triple.set(part(lap.completions), at(1))
-      triple.set(part(heldOut.truth), at(2))
+  // observation → completion → truth, one held-out digit per row (built once per lap, not per render)
+  const { triple, masks } = useMemo(() => {
+    const triple = new Float32Array(3 * shown * DIGIT_PIXELS)
+    const masks = new Float32Array(3 * shown * DIGIT_PIXELS).fill(1)
+    if (heldOut && lap) {
+      for (let k = 0; k < shown; k++) {
+        const at = (j: number): number => (3 * k + j) * DIGIT_PIXELS
+        const part = (a: Float32Array): Float32Array => a.subarray(k * DIGIT_PIXELS, (k + 1) * DIGIT_PIXELS)
+        triple.set(part(heldOut.y), at(0))
+        if (heldOut.masks) masks.set(part(heldOut.masks), at(0))
+        triple.set(part(lap.completions), at(1))
+        triple.set(part(heldOut.truth), at(2))
+      }
     }
-  }
+    return { triple, masks }
+  }, [heldOut, lap, shown])
   const samples = lap?.samples.subarray(0, SHOWN_SAMPLES * DIGIT_PIXELS)
   return (
     <div>
@@ -192,6 +195,10 @@ function SendToStudio() {
   const q = new URLSearchParams(window.location.search)
   const studio = new URLSearchParams()
   if (sent) studio.set('model', sent.id)
+  // another inverse problem than the one it learned from: a box over a held-out digit
+  studio.set('image', 'demo/mnist/digit-3.png')
+  studio.set('task', 'box')
+  studio.set('box', '12')
   if (q.get('backend')) studio.set('backend', q.get('backend')!)
   return (
     <div className="panel">
