@@ -2,11 +2,10 @@
 // when storage refused it) as a studio Denoiser. The studio works on NCHW [1, 28, 28] images in [−2, 2]; the
 // U-Net on [784] vectors in [−1, 1]: D_studio(x, σ) = 2 · D(x / 2, σ / 2), an exact change of units.
 import { tf } from './runtime'
-import type { Tensor } from '@tensorflow/tfjs-core'
 import type { Denoiser } from '../core/types'
-import { AutodiffDenoiser } from '../core/denoisers/autodiff'
+import { studioUnetDenoiser } from '../engines/tfjs/unetModel'
 import { getLearned, LEARNED_URL_PREFIX, type LearnedModelRow } from '../app/persistence/learnedModels'
-import { disposeUnet, importUnet, PIXELS, SIDE, unetDenoise, type UnetParams } from '../engines/tfjs/unet'
+import { disposeUnet, importUnet, SIDE, type UnetParams } from '../engines/tfjs/unet'
 
 export const isLearnedUrl = (url: string): boolean => url.startsWith(LEARNED_URL_PREFIX)
 
@@ -34,12 +33,7 @@ export async function learnedDenoiser(url: string, shape: readonly number[]): Pr
   if (hit) return hit.denoiser
   const row = await learnedRow(url)
   const params: UnetParams = importUnet(row.weights)
-  const c = row.weights.config
-  const inner = new AutodiffDenoiser(`learned ${row.id}`, shape, (x: Tensor, sigma: number) => {
-    const b = x.shape[0]!
-    const d = unetDenoise(c, params, tf.reshape(tf.mul(x, 0.5), [b, PIXELS]), tf.fill([b], sigma / 2), false)
-    return tf.reshape(tf.mul(d, 2), x.shape)
-  })
+  const inner = studioUnetDenoiser(`learned ${row.id}`, row.weights.config, params)
   const denoiser = Object.assign(inner, { dispose: () => disposeUnet(params) })
   built.set(key, { denoiser })
   return denoiser
