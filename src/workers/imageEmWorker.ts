@@ -25,6 +25,8 @@ export const imageEmApi: ImageEmApi = {
     let lapStart = performance.now()
     let phase: ImageEmPhase | undefined
     let phaseStart = lapStart
+    // a phase starts where the previous one last reported (its first report comes some steps in)
+    let lastAt = lapStart
     await runJob(jobId, {
       label: 'image EM run',
       workload: async () => imageEmWorkload(config),
@@ -34,6 +36,7 @@ export const imageEmApi: ImageEmApi = {
         await onLap(record)
         lap = record.lap + 1
         lapStart = performance.now()
+        lastAt = lapStart
         phase = undefined
       }, {
         signal,
@@ -41,8 +44,9 @@ export const imageEmApi: ImageEmApi = {
           const now = performance.now()
           if (p !== phase) {
             phase = p
-            phaseStart = now
+            phaseStart = lastAt
           }
+          lastAt = now
           jobStep(jobId, lap, config.laps, `lap ${lap}, ${p}`)
           onProgress({ lap, phase: p, fraction, detail, phaseElapsed: (now - phaseStart) / 1000, lapElapsed: (now - lapStart) / 1000 })
         },

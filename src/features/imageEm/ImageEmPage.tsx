@@ -10,11 +10,14 @@ import { DigitGrid } from './DigitGrid'
 import { buildConfig, CORRUPTION_LABEL, COVARIANCE_COLOUR, COVARIANCE_LABEL, DEFAULT_CHOICE, type ImageEmChoice } from './imageEmConfig'
 import type { ImageLapRow } from '../../app/persistence/imageEmRuns'
 
-/** What each preset costs. The tiny lap time was measured in this page (see docs/em-images-progress.md). */
+/**
+ * What each preset costs. tiny was measured in this page: Chromium, tfjs wasm, the shared 2-core VM at load
+ * ≈ 17 (other jobs running), 2026-12-01; an idle machine is several times faster.
+ */
 const PRESET_NOTE: Record<ImageEmPreset, string> = {
-  tiny: 'for tests and a first look: 512 observations, a 8/16-channel U-Net. Measured in Node on the loaded 2-core VM (wasm): lap 0 5–13 s, laps ≥ 1 75–150 s each.',
+  tiny: 'for tests and a first look: 512 observations, an 8/16-channel U-Net. Measured in this page (wasm, a heavily loaded 2-core machine): lap 0 21 s, lap 1 293 s (M-step 267 s, E-step 16 s); 6 laps ≈ 30 min there, less on an idle laptop.',
   default: '4× the observations and 2× the channels of tiny: several times its lap time (not yet measured in the browser).',
-  large: '8× the observations and 4× the channels of tiny, 800 M-step steps: expect tens of minutes a lap on a laptop CPU (not measured); for a machine with a real GPU (WebGPU).',
+  large: '8× the observations and 4× the channels of tiny, 800 M-step steps: well over ten times tiny\'s lap time on a CPU (not measured); for a machine with WebGPU.',
 }
 
 function download(name: string, text: string): void {
