@@ -17,7 +17,7 @@ import type { ImageLapRow } from '../../app/persistence/imageEmRuns'
 const PRESET_NOTE: Record<ImageEmPreset, string> = {
   tiny: 'for tests and a first look: 512 observations, an 8/16-channel U-Net. Measured in this page (wasm, a heavily loaded 2-core machine): lap 0 21 s, lap 1 293 s (M-step 267 s, E-step 16 s); 6 laps ≈ 30 min there, less on an idle laptop.',
   default: '4× the observations and 2× the channels of tiny: several times its lap time (not yet measured in the browser).',
-  large: '8× the observations and 4× the channels of tiny, 800 M-step steps: well over ten times tiny\'s lap time on a CPU (not measured); for a machine with WebGPU.',
+  large: '8× the observations and 4× the channels of tiny, 800 M-step steps: many times tiny\'s lap time on a CPU (not measured); for a machine with WebGPU.',
 }
 
 function download(name: string, text: string): void {
