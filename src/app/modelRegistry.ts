@@ -115,3 +115,8 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
 export function findModel(id: string): ModelEntry | undefined {
   return useModelRegistry.getState().models.find((m) => m.id === id)
 }
+
+/** The name a model picker shows: a learned model's description, "<id> (yours)" for your own ONNX, else the id. */
+export function modelLabel(m: ModelEntry): string {
+  return m.learned ? m.learned.name : m.user ? `${m.id} (yours)` : m.id
+}
