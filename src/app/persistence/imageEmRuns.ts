@@ -5,31 +5,18 @@ import { runStore, type LabRunRecord } from './runsDb'
 import { fromBase64, isObj, num, RunFileError, toBase64 } from './runFile'
 import { IMAGE_EM_PRESETS_LIST, type ImageEmConfig } from '../../core/emImages/presets'
 import type { DplrGaussian } from '../../core/emImages/dplr'
+import type { ImageLap } from '../../workers/imageEmApi'
 import { parameterShapes, PIXELS, type UnetWeights } from '../../engines/tfjs/unet'
 import { COVARIANCE_CHOICES } from '../../core/emImages/estep'
 import { CORRUPTION_KINDS } from '../../core/emImages/corruption'
 
 export type ImageRunRecord = LabRunRecord<ImageEmConfig>
 
-/** A finished lap as stored. `eStepSamples` (what a resume needs) is kept on every lap; the export keeps it on the last. */
-export interface ImageLapRow {
-  runId: string
-  lap: number
-  completionPsnr: number
-  seconds: number
-  secondsMStep: number
-  secondsEStep: number
-  losses: number[]
-  /** First held-out completions (model space, k × 784). */
-  completions: Float32Array
-  /** The first unconditional samples shown (model space, k × 784). */
-  samples: Float32Array
-  eStepSamples?: Float32Array
-  prior: DplrGaussian
-  weights?: UnetWeights
-  fd?: number
-  classHistogram?: number[]
-}
+/**
+ * A finished lap as stored: the runner's record with its run, the first SHOWN samples only, and `eStepSamples`
+ * (what a resume needs) optional: the export keeps it on the last lap only.
+ */
+export type ImageLapRow = Omit<ImageLap, 'eStepSamples'> & { runId: string; eStepSamples?: Float32Array }
 
 export const imageRuns = runStore<ImageRunRecord, ImageLapRow>('tweedie-playground-image-em')
 

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type ChangeEvent } from 'react'
+import { StoredRuns } from '../../components/StoredRuns'
 import { useImageEm, SHOWN_SAMPLES } from './imageEmStore'
 import { IMAGE_EM_PRESETS_LIST, describeImageEm, type ImageEmPreset } from '../../core/emImages/presets'
 import { COVARIANCE_CHOICES, type CovarianceChoice } from '../../core/emImages/estep'
@@ -18,15 +19,6 @@ const PRESET_NOTE: Record<ImageEmPreset, string> = {
   tiny: 'for tests and a first look: 512 observations, an 8/16-channel U-Net. Measured in this page (wasm, a heavily loaded 2-core machine): lap 0 21 s, lap 1 293 s (M-step 267 s, E-step 16 s); 6 laps ≈ 30 min there, less on an idle laptop.',
   default: '4× the observations and 2× the channels of tiny: several times its lap time (not yet measured in the browser).',
   large: '8× the observations and 4× the channels of tiny, 800 M-step steps: many times tiny\'s lap time on a CPU (not measured); for a machine with WebGPU.',
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  URL.revokeObjectURL(url)
 }
 
 function RunControls() {
@@ -221,31 +213,7 @@ function RunList() {
   const run = useImageEm((s) => s.run)
   const jobId = useImageEm((s) => s.jobId)
   const { open, remove, importRun, exportRun } = useImageEm.getState()
-  const onImport = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
-    const f = e.target.files?.[0]
-    e.target.value = ''
-    if (f) await importRun(await f.text())
-  }
-  const onExport = async (): Promise<void> => {
-    const f = await exportRun()
-    if (f) download(f.name, f.text)
-  }
-  return (
-    <details className="panel" open={runs.length > 1}>
-      <summary>Stored runs ({runs.length})</summary>
-      <ul className="runs" data-testid="iem-runs">
-        {runs.map((r) => (
-          <li key={r.id}>
-            <button type="button" className="link" onClick={() => void open(r.id)} disabled={!!jobId}>{r.name}</button>{' '}
-            <span className="hint">{new Date(r.createdAt).toLocaleString()} · {r.status}{r.id === run?.id ? ' · shown' : ''}</span>{' '}
-            <button type="button" onClick={() => void remove(r.id)} disabled={!!jobId && r.id === run?.id}>Delete</button>
-          </li>
-        ))}
-      </ul>
-      <button type="button" disabled={!run} onClick={() => void onExport()} data-testid="iem-export">Export shown run</button>{' '}
-      <label className="file">Import a run file <input type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} data-testid="iem-import" /></label>
-    </details>
-  )
+  return <StoredRuns runs={runs} shownId={run?.id} busy={!!jobId} onOpen={(id) => void open(id)} onRemove={(id) => void remove(id)} onExport={exportRun} onImport={(t) => void importRun(t)} testPrefix="iem" />
 }
 
 export function ImageEmPage() {

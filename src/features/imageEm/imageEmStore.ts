@@ -12,6 +12,7 @@ import { attemptStorage, storageNotice, type StorageFailure } from '../../app/pe
 import { clearRunActive, markRunActive, takeInterruptedRun } from '../../app/persistence/activeRun'
 import { useModelRegistry } from '../../app/modelRegistry'
 import { RunKeeper } from '../manifold/runKeeper'
+import { endedRun } from '../../app/persistence/runEnd'
 import { buildConfig, COVARIANCE_LABEL, learnedModelName, urlOverrides, type ImageEmChoice } from './imageEmConfig'
 
 /** Unconditional samples kept per lap for the grid. */
@@ -57,11 +58,7 @@ interface ImageEmState {
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 const RESCUE = 'export the run to a file with the button below'
 
-const row = (runId: string, r: ImageLap): ImageLapRow => ({
-  runId, lap: r.lap, completionPsnr: r.completionPsnr, seconds: r.seconds, secondsMStep: r.secondsMStep, secondsEStep: r.secondsEStep,
-  losses: r.losses, completions: r.completions, samples: r.samples.slice(0, SHOWN_SAMPLES * DIGIT_PIXELS), eStepSamples: r.eStepSamples,
-  prior: r.prior, weights: r.weights, fd: r.fd, classHistogram: r.classHistogram,
-})
+const row = (runId: string, r: ImageLap): ImageLapRow => ({ ...r, runId, samples: r.samples.slice(0, SHOWN_SAMPLES * DIGIT_PIXELS) })
 
 function curveOf(run: ImageRunRecord, laps: ImageLapRow[]): RunCurve {
   return { runId: run.id, name: `${run.name}`, covariance: run.config.estep.covariance, points: laps.map((l) => ({ lap: l.lap, completionPsnr: l.completionPsnr, fd: l.fd })) }
@@ -136,12 +133,11 @@ export const useImageEm = create<ImageEmState>((set, get) => {
         }),
         proxy((p: ImageEmProgress) => set({ progress: p })),
       )
-      final = { ...run, status: 'done' }
+      final = endedRun(run).run
     } catch (e) {
-      const msg = errText(e)
-      const cancelled = /cancelled/.test(msg)
-      final = { ...run, status: cancelled ? 'stopped' : 'failed', error: cancelled ? undefined : msg }
-      set({ message: cancelled ? 'Run stopped; resume continues from the last finished lap.' : `The run failed: ${msg}` })
+      const end = endedRun(run, e)
+      final = end.run
+      set({ message: end.message })
     } finally {
       clearRunActive('image-em')
       final = { ...final, lapsFinished: keeper.rows.length }
