@@ -36,6 +36,18 @@ test('image EM (tiny, light): two laps, reload resumes, send to the studio, a st
   await expect(page.getByTestId('iem-psnr').locator('circle')).toHaveCount(3)
   await expect(page.getByTestId('iem-runs')).toContainText('done')
 
+  // export the run to one file, delete it, import the file back: the same laps return
+  const download = page.waitForEvent('download')
+  await page.getByTestId('iem-export').click()
+  const file = await (await download).path()
+  await page.locator('details.panel summary').click()
+  await page.getByTestId('iem-runs').getByRole('button', { name: 'Delete' }).click()
+  await expect(page.getByTestId('iem-runs').locator('li')).toHaveCount(0)
+  await page.getByTestId('iem-import').setInputFiles(file)
+  await expect(page.getByTestId('iem-message')).toContainText('(3 laps)')
+  await expect(page.getByTestId('iem-runs').locator('li')).toHaveCount(1)
+  await expect(page.getByTestId('iem-psnr').locator('circle')).toHaveCount(3)
+
   // a corrupt import changes nothing and says why
   await page.getByTestId('iem-import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"}') })
   await expect(page.getByTestId('iem-message')).toContainText('Import failed, nothing was changed: Not an image EM run file')
