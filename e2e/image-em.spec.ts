@@ -38,10 +38,10 @@ test('image EM (tiny, light): two laps, reload resumes, send to the studio, a st
   await expect(page.getByTestId('iem-runs')).toContainText('done')
 
   // export the run to one file, delete it, import the file back: the same laps return
+  await page.locator('details.panel summary').click()
   const download = page.waitForEvent('download')
   await page.getByTestId('iem-export').click()
   const file = await (await download).path()
-  await page.locator('details.panel summary').click()
   await page.getByTestId('iem-runs').getByRole('button', { name: 'Delete' }).click()
   await expect(page.getByTestId('iem-runs').locator('li')).toHaveCount(0)
   await page.getByTestId('iem-import').setInputFiles(file)

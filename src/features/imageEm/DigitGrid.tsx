@@ -31,12 +31,11 @@ export function DigitGrid({ images, cols, masks, scale = 2, label, testId }: Pro
       const oy = Math.floor(k / cols) * (DIGIT_SIZE + GAP)
       for (let p = 0; p < DIGIT_PIXELS; p++) {
         const i = 4 * ((oy + Math.floor(p / DIGIT_SIZE)) * w + ox + (p % DIGIT_SIZE))
-        if (masks && masks[k * DIGIT_PIXELS + p] === 0) {
-          rgba.set([40, 90, 200, 255], i)
-          continue
-        }
+        const missing = masks !== undefined && masks[k * DIGIT_PIXELS + p] === 0
         const v = Math.round(127.5 * (Math.max(-1, Math.min(1, images[k * DIGIT_PIXELS + p]!)) + 1))
-        rgba.set([v, v, v, 255], i)
+        rgba[i] = missing ? 40 : v
+        rgba[i + 1] = missing ? 90 : v
+        rgba[i + 2] = missing ? 200 : v
       }
     }
     ctx.putImageData(new ImageData(rgba, w, h), 0, 0)

@@ -253,8 +253,8 @@ export const useImageEm = create<ImageEmState>((set, get) => {
       }
       await refreshRuns()
       setCurve(run, laps)
-      set({ message: `Imported “${run.name}” (${laps.length} laps).` })
       await get().open(run.id)
+      set({ message: `Imported “${run.name}” (${laps.length} laps).` })
     },
     async sendToStudio() {
       const run = get().run
