@@ -6,6 +6,7 @@ import { Notices } from './components/Notices'
 import { DiagnosticsPage } from './features/diagnostics/DiagnosticsPage'
 import { StudioPage } from './features/studio/StudioPage'
 import { ManifoldPage } from './features/manifold/ManifoldPage'
+import { ImageEmPage } from './features/imageEm/ImageEmPage'
 import { ToyPage } from './features/toy/ToyPage'
 import { ModelsPage } from './features/models/ModelsPage'
 import { PcsPage } from './features/pcs/PcsPage'
@@ -13,6 +14,7 @@ import { PcsPage } from './features/pcs/PcsPage'
 const pages: Record<PageId, () => ReactElement> = {
   studio: StudioPage,
   manifold: ManifoldPage,
+  'image-em': ImageEmPage,
   toy: ToyPage,
   models: ModelsPage,
   pcs: PcsPage,

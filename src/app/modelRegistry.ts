@@ -6,6 +6,8 @@ import { lazyDb } from './persistence/openDb'
 import { attemptStorage, storageNotice } from './persistence/storageErrors'
 import { SHIPPED_MODELS, demoKindOf, type DemoKind, type ModelCard } from './models'
 import type { ByoCheckResult } from '../workers/byoApi'
+import { deleteLearned, learnedUrl, listLearned, putLearned, type LearnedModelRow } from './persistence/learnedModels'
+import { computeWorker } from '../workers/client'
 
 export interface ModelEntry {
   id: string
@@ -14,6 +16,8 @@ export interface ModelEntry {
   shape: [number, number, number]
   demoKind: DemoKind
   card?: ModelCard
+  /** A U-Net learned in this browser (the image EM lab); onnxUrl is learned:<id>. */
+  learned?: { name: string; addedAt: number; runId: string; lap: number; stored: boolean }
   user?: { name: string; addedAt: number; check: ByoCheckResult; bytes: number; /** false: kept for this tab only (storage refused it). */ stored: boolean }
 }
 
@@ -42,6 +46,10 @@ function entry(row: UserModelRow, stored = true): ModelEntry {
   return { id: row.id, onnxUrl: url, shape: row.shape, demoKind: demoKindOf(row.shape), user: { name: row.name, addedAt: row.addedAt, check: row.check, bytes: row.bytes.length, stored } }
 }
 
+function learnedEntry(row: LearnedModelRow, stored = true): ModelEntry {
+  return { id: row.id, onnxUrl: learnedUrl(row.id), shape: [1, 28, 28], demoKind: 'digits', learned: { name: row.name, addedAt: row.addedAt, runId: row.runId, lap: row.lap, stored } }
+}
+
 interface RegistryState {
   models: ModelEntry[]
   loaded: boolean
@@ -51,6 +59,8 @@ interface RegistryState {
   /** Adds a checked model; `problem` says when storage refused it and it is kept for this tab only. */
   addUser(name: string, bytes: Uint8Array, check: ByoCheckResult): Promise<{ id: string; problem?: string }>
   removeUser(id: string): Promise<void>
+  /** Adds (or replaces) a learned model; `problem` says when storage refused it (kept for this tab only). */
+  addLearned(row: LearnedModelRow): Promise<{ problem?: string }>
 }
 
 export const useModelRegistry = create<RegistryState>((set, get) => ({
@@ -59,8 +69,10 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
   async load() {
     if (get().loaded) return
     const r = await attemptStorage(async () => (await db()).getAll('models'))
-    if (r.ok) set({ models: [...shipped, ...r.value.sort((a, b) => a.addedAt - b.addedAt).map((row) => entry(row))], loaded: true })
-    else set({ loaded: true, storageProblem: storageNotice(r.failure, { what: 'your own models', consequence: 'models added earlier cannot be read, and a model added now lasts only as long as this tab' }) })
+    const learned = await attemptStorage(listLearned)
+    const extra = [...(learned.ok ? learned.value.map((row) => learnedEntry(row)) : []), ...get().models.filter((m) => m.learned && !m.learned.stored)]
+    if (r.ok) set({ models: [...shipped, ...r.value.sort((a, b) => a.addedAt - b.addedAt).map((row) => entry(row)), ...extra], loaded: true })
+    else set({ loaded: true, models: [...shipped, ...extra], storageProblem: storageNotice(r.failure, { what: 'your own models', consequence: 'models added earlier cannot be read, and a model added now lasts only as long as this tab' }) })
   },
   async addUser(name, bytes, check) {
     if (!check.ok || !check.shape) throw new Error('only a model that passed its checks can be added')
@@ -74,8 +86,20 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
     const problem = storageNotice(r.failure, { what: `the model “${name}”`, consequence: 'it is added for this tab only and must be added again after a reload', rescue: 'keep the .onnx file to add it again' })
     return { id, problem }
   },
+  async addLearned(row) {
+    await computeWorker().registerLearnedModel(row)
+    const r = await attemptStorage(() => putLearned(row))
+    set({ models: [...get().models.filter((m) => m.id !== row.id), learnedEntry(row, r.ok)] })
+    if (r.ok) return {}
+    return { problem: storageNotice(r.failure, { what: `the studio model “${row.name}”`, consequence: 'it is in the studio for this tab only and must be sent again after a reload' }) }
+  },
   async removeUser(id) {
     const m = get().models.find((x) => x.id === id)
+    if (m?.learned) {
+      if (m.learned.stored) await attemptStorage(() => deleteLearned(id))
+      set({ models: get().models.filter((x) => x.id !== id) })
+      return
+    }
     if (!m?.user) return
     if (m.user.stored) {
       const r = await attemptStorage(async () => (await db()).delete('models', id))
@@ -90,4 +114,9 @@ export const useModelRegistry = create<RegistryState>((set, get) => ({
 
 export function findModel(id: string): ModelEntry | undefined {
   return useModelRegistry.getState().models.find((m) => m.id === id)
+}
+
+/** The name a model picker shows: a learned model's description, "<id> (yours)" for your own ONNX, else the id. */
+export function modelLabel(m: ModelEntry): string {
+  return m.learned ? m.learned.name : m.user ? `${m.id} (yours)` : m.id
 }

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react'
 export const PAGES = [
   { id: 'studio', title: 'Inverse-problem studio' },
   { id: 'manifold', title: 'Manifold lab' },
+  { id: 'image-em', title: 'Image EM lab' },
   { id: 'toy', title: 'Analytic toy' },
   { id: 'models', title: 'Models' },
   { id: 'pcs', title: 'Posterior PCs' },

@@ -8,6 +8,7 @@ import type { StudioApi } from './studioApi'
 import type { ByoApi } from './byoApi'
 import type { ToyApi } from './toyApi'
 import type { PcsApi } from './pcsApi'
+import type { ImageEmApi } from './imageEmApi'
 
 export type { Progress, TfjsBackend, ProbeResult, Verdict, BackendTiming }
 
@@ -90,4 +91,4 @@ export interface ShellApi {
  * The whole worker API: one interface per feature, each implemented in its own module under src/workers/
  * and spread into the object compute.worker.ts exposes. A feature adds its interface here with one `&` term.
  */
-export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & StudioApi & ByoApi & ToyApi & PcsApi
+export type ComputeApi = ShellApi & ManifoldApi & ModelsApi & StudioApi & ByoApi & ToyApi & PcsApi & ImageEmApi

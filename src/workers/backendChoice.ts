@@ -8,6 +8,8 @@ import type { TfjsBackend } from '../engines/tfjs/backends'
 export type Workload =
   | { kind: 'unet'; label: string; modelHash: string; shape: readonly [number, number, number]; batch: number }
   | { kind: 'mlp'; label: string; hidden: number; trainBatch: number; chunk: number }
+  /** A U-Net built and trained in tfjs (the image EM lab's, or one it sent to the studio). */
+  | { kind: 'tfjs-unet'; label: string; channels: readonly [number, number]; trainBatch: number; chunk: number }
   | { kind: 'general'; label: string }
 
 export interface AdapterDescription {
@@ -86,6 +88,7 @@ export function cacheKey(env: MeasureEnvironment, w: Workload): string {
   const work =
     w.kind === 'unet' ? `unet|${w.modelHash}|${w.shape.join('x')}|b${w.batch}`
     : w.kind === 'mlp' ? `mlp|h${w.hidden}|tb${w.trainBatch}|c${w.chunk}`
+    : w.kind === 'tfjs-unet' ? `tfjs-unet|${w.channels.join('-')}|tb${w.trainBatch}|c${w.chunk}`
     : 'general'
   return [`v${MEASURE_VERSION}`, env.userAgent, adapter, env.webglRenderer ?? 'no-webgl', work].join(' :: ')
 }

@@ -10,6 +10,7 @@ import { studioApi } from './studioWorker'
 import { byoApi } from './byoWorker'
 import { toyApi } from './toyWorker'
 import { pcsApi } from './pcsWorker'
+import { imageEmApi } from './imageEmWorker'
 import { onnxCacheSizes } from './onnxModels'
 import { runDiagnostics, type OrtRunner } from './diagnosticsJob'
 import { guardedProbe, initBackends, knownVerdicts, loseGpuDevice, remeasure, runJob, status } from './backendService'
@@ -74,7 +75,7 @@ const shellApi: ShellApi = {
 }
 
 // One spread per feature module (see ComputeApi in ./api).
-const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi, ...pcsApi }
+const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi, ...pcsApi, ...imageEmApi }
 Comlink.expose(api)
 // the page's control port to the ORT VJP worker (src/workers/client.ts); Comlink ignores this message's reply
 self.addEventListener('message', (e: MessageEvent<{ ortVjpControl?: MessagePort }>) => {

@@ -5,6 +5,7 @@ import type { DenoiseDemoRequest, DenoiseDemoResult, ModelsApi, SampleProgress, 
 import { onnxDenoiser, ortExclusive, ortSession } from './onnxModels'
 import { ort } from '../engines/onnx/ortWeb'
 import type { Denoiser } from '../core/types'
+import { isLearnedUrl } from './learnedModels'
 import { sample } from '../core/diffusion/sampler'
 import { psnr, toUnit } from '../core/metrics/image'
 import { yieldToEvents } from './jobs'
@@ -24,7 +25,8 @@ async function denoiseDemo(req: DenoiseDemoRequest): Promise<DenoiseDemoResult> 
   const t0 = performance.now()
   let denoised: Float32Array
   let engine: string
-  if (req.engine === 'onnxruntime-web') {
+  // a learned U-Net has no ONNX graph: it always runs in tfjs
+  if (req.engine === 'onnxruntime-web' && !isLearnedUrl(req.onnxUrl)) {
     const session = await ortSession(req.onnxUrl, 'wasm')
     const out = await ortExclusive(() => session.run({
       [session.inputNames[0] ?? 'x']: new ort.Tensor('float32', noisy, [1, c, h, w]),
@@ -40,7 +42,7 @@ async function denoiseDemo(req: DenoiseDemoRequest): Promise<DenoiseDemoResult> 
     const y = tf.tidy(() => den.denoise(tf.tensor4d(noisy, [1, c, h, w]), req.sigma))
     denoised = (await y.data()) as Float32Array
     y.dispose()
-    engine = `tfjs (${tf.getBackend()}), ONNX graph executed op by op`
+    engine = isLearnedUrl(req.onnxUrl) ? `tfjs (${tf.getBackend()}), the learned U-Net` : `tfjs (${tf.getBackend()}), ONNX graph executed op by op`
   }
   if (!denoised.every(Number.isFinite)) throw new Error('the denoiser returned NaN or infinite values')
   return { noisy, denoised, psnrNoisy: psnr(toUnit(req.image), toUnit(noisy)), psnrDenoised: psnr(toUnit(req.image), toUnit(denoised)), ms: performance.now() - t0, engine }

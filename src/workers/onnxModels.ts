@@ -9,6 +9,7 @@ import { createSession, type OrtEp } from '../engines/onnx/ortWeb'
 import { checkModel, createOnnxDenoiser } from '../engines/onnx/diff'
 import { OrtBridgeDenoiser } from '../engines/onnx/ortvjp/syncBridge'
 import { tf } from './runtime'
+import { evictLearned, isLearnedUrl, learnedDenoiser } from './learnedModels'
 
 const bytesCache = new Map<string, Promise<Uint8Array>>()
 const sessions = new Map<string, ReturnType<typeof createSession>>()
@@ -108,11 +109,13 @@ async function ortVjpDenoiser(bytes: Uint8Array, name: string, shape: readonly n
 
 /** A differentiable Denoiser for the model on the worker's current tfjs backend (see the header). */
 export async function onnxDenoiser(url: string, shape: readonly number[]): Promise<Denoiser> {
+  if (isLearnedUrl(url)) return learnedDenoiser(url, shape)
   return (await cachedDenoiser(url, shape)).den
 }
 
 /** Which executor serves this model on the current backend ('ort-vjp', or 'tfjs' with the reason). */
 export async function onnxExecutor(url: string, shape: readonly number[]): Promise<string> {
+  if (isLearnedUrl(url)) return 'tfjs (a U-Net learned in this browser)'
   return (await cachedDenoiser(url, shape)).executor
 }
 
@@ -146,6 +149,7 @@ function cachedDenoiser(url: string, shape: readonly number[]): Promise<CachedDe
 /** Frees the denoisers (tfjs graphs and their folded constants, ORT VJP workers) held on `backend`: after a
  *  measurement that backend lost, or after its GPU device was lost. */
 export function evictDenoisers(backend: string): number {
+  evictLearned(backend)
   let n = 0
   for (const [key, d] of denoisers) {
     if (!key.startsWith(`${backend} `)) continue
@@ -166,6 +170,7 @@ const hashes = new Map<string, Promise<string>>()
 /** SHA-256 of the model's bytes (hex, 16 digits): the measured backend verdict is kept per model. */
 export function modelHash(url: string): Promise<string> {
   let h = hashes.get(url)
+  if (!h && isLearnedUrl(url)) h = Promise.resolve(url)
   if (!h) {
     h = modelBytes(url).then(async (b) => {
       const d = new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>))

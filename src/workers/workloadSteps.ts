@@ -10,12 +10,17 @@ import { MlpModel } from '../engines/tfjs/mlpModel'
 import { MANIFOLD_DIM } from '../core/data/manifoldTask'
 import type { ManifoldConfig } from '../core/em/presets'
 import { runTinyNet } from '../engines/diagnostics/tinyNet'
+import { UnetModel } from '../engines/tfjs/unetModel'
+import { PIXELS, type UnetConfig } from '../engines/tfjs/unet'
+import type { VESchedule } from '../core/diffusion/schedule'
 
 /** What to build, as plain data (it crosses to the measuring worker). */
 export type WorkloadRecipe =
   | { kind: 'general' }
   | { kind: 'unet'; shape: [number, number, number]; batch: number; bytes: Uint8Array }
   | { kind: 'mlp'; config: ManifoldConfig }
+  /** trainBatch 0: a denoiser only (the studio), no training step. */
+  | { kind: 'tfjs-unet'; unet: UnetConfig; schedule: VESchedule; train: { batch: number; lrInit: number; lrEnd: number }; chunk: number }
 
 /** One unit of the workload on the current backend; `run` frees what it allocates. */
 export interface WorkloadStep {
@@ -50,30 +55,45 @@ export function buildStep(r: WorkloadRecipe): WorkloadStep {
     case 'mlp': {
       const c = r.config
       const model = new MlpModel({ features: MANIFOLD_DIM, hidden: c.hidden, layers: 3, embedding: 64 }, c.schedule, c.seed)
-      const data = tf.randomNormal([Math.max(c.train.batch, 256), MANIFOLD_DIM], 0, 1, 'float32', 1) as Tensor2D
-      const x = tf.randomNormal([c.estep.chunk, MANIFOLD_DIM], 0, 1, 'float32', 2)
-      return {
-        run: async () => {
-          await model.train(data, { ...c.train, steps: 1 }, 0, () => undefined)
-          const lin = model.denoiser.linearize(x, 1)
-          try {
-            let v = lin.vjp(lin.denoised)
-            for (let k = 0; k < c.estep.cgIters; k++) {
-              const next = lin.vjp(v)
-              v.dispose()
-              v = next
-            }
-            await v.data()
-            v.dispose()
-          } finally {
-            lin.dispose()
-          }
-        },
-        dispose: () => {
-          model.dispose()
-          tf.dispose([data, x])
-        },
-      }
+      return trainAndSampleStep(model, MANIFOLD_DIM, c.train, c.estep.chunk, c.estep.cgIters)
     }
+    case 'tfjs-unet': {
+      const model = new UnetModel(r.unet, r.schedule, 0)
+      return trainAndSampleStep(model, PIXELS, r.train, r.chunk, 1)
+    }
+  }
+}
+
+interface TrainableModel {
+  readonly denoiser: { linearize(x: tf.Tensor, sigma: number): { denoised: tf.Tensor; vjp(v: tf.Tensor): tf.Tensor; dispose(): void } }
+  train(data: Tensor2D, s: { steps: number; batch: number; lrInit: number; lrEnd: number }, seed: number, onProgress: () => void): Promise<number[]>
+  dispose(): void
+}
+
+/** One training step (Adam; skipped when the batch is 0) + one sampler step: a forward and cgIters + 1 VJPs at the E-step chunk, as MMPS does. */
+function trainAndSampleStep(model: TrainableModel, dim: number, train: { batch: number; lrInit: number; lrEnd: number }, chunk: number, cgIters: number): WorkloadStep {
+  const data = tf.randomNormal([Math.max(train.batch, 256), dim], 0, 1, 'float32', 1) as Tensor2D
+  const x = tf.randomNormal([chunk, dim], 0, 1, 'float32', 2)
+  return {
+    run: async () => {
+      if (train.batch > 0) await model.train(data, { ...train, steps: 1 }, 0, () => undefined)
+      const lin = model.denoiser.linearize(x, 1)
+      try {
+        let v = lin.vjp(lin.denoised)
+        for (let k = 0; k < cgIters; k++) {
+          const next = lin.vjp(v)
+          v.dispose()
+          v = next
+        }
+        await v.data()
+        v.dispose()
+      } finally {
+        lin.dispose()
+      }
+    },
+    dispose: () => {
+      model.dispose()
+      tf.dispose([data, x])
+    },
   }
 }

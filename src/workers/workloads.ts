@@ -3,7 +3,11 @@
 import type { Workload } from './backendChoice'
 import type { WorkloadRecipe } from './workloadSteps'
 import { modelBytes, modelHash } from './onnxModels'
+import { isLearnedUrl, learnedRow } from './learnedModels'
 import type { ManifoldConfig } from '../core/em/presets'
+import type { ImageEmConfig } from '../core/emImages/presets'
+import type { UnetConfig } from '../engines/tfjs/unet'
+import type { VESchedule } from '../core/diffusion/schedule'
 
 export interface WorkloadSpec {
   workload: Workload
@@ -16,6 +20,10 @@ export const startupWorkload: WorkloadSpec = {
 }
 
 export async function unetWorkload(label: string, url: string, shape: [number, number, number], batch: number): Promise<WorkloadSpec> {
+  if (isLearnedUrl(url)) {
+    const row = await learnedRow(url)
+    return tfjsUnetWorkload(label, row.weights.config, row.schedule, undefined, batch)
+  }
   return {
     workload: { kind: 'unet', label, modelHash: await modelHash(url), shape, batch },
     recipe: async () => ({ kind: 'unet', shape, batch, bytes: await modelBytes(url) }),
@@ -27,4 +35,17 @@ export function mlpWorkload(c: ManifoldConfig): WorkloadSpec {
     workload: { kind: 'mlp', label: `the manifold MLP (3×${c.hidden})`, hidden: c.hidden, trainBatch: c.train.batch, chunk: c.estep.chunk },
     recipe: async () => ({ kind: 'mlp', config: c }),
   }
+}
+
+/** The image EM lab's U-Net (one M-step step + one E-step step); trainBatch 0 for the studio (a denoiser at its batch). */
+export function tfjsUnetWorkload(label: string, unet: UnetConfig, schedule: VESchedule, train: ImageEmConfig['train'] | undefined, chunk: number): WorkloadSpec {
+  const trainBatch = train?.batch ?? 0
+  return {
+    workload: { kind: 'tfjs-unet', label, channels: unet.channels, trainBatch, chunk },
+    recipe: async () => ({ kind: 'tfjs-unet', unet, schedule, train: { batch: trainBatch, lrInit: train?.lrInit ?? 1e-3, lrEnd: train?.lrEnd ?? 1e-3 }, chunk }),
+  }
+}
+
+export function imageEmWorkload(c: ImageEmConfig): WorkloadSpec {
+  return tfjsUnetWorkload(`the image EM U-Net (${c.unet.channels.join('/')} channels)`, c.unet, c.schedule, c.train, c.estep.chunk)
 }

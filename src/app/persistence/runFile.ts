@@ -20,16 +20,17 @@ export interface RunFile {
   laps: WireLap[]
 }
 
+/** A run file that cannot be imported; the message says which field and why. */
 export class RunFileError extends Error {}
 
-function toBase64(a: Float32Array): string {
+export function toBase64(a: Float32Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
   let s = ''
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(s)
 }
 
-function fromBase64(s: unknown, what: string): Float32Array {
+export function fromBase64(s: unknown, what: string): Float32Array {
   if (typeof s !== 'string') throw new RunFileError(`${what} is missing or not base64 text`)
   let bin: string
   try {
@@ -60,8 +61,8 @@ export function encodeRun(run: RunRecord, laps: LapRow[]): string {
   return JSON.stringify(file)
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-function num(o: Record<string, unknown>, key: string, where: string): number {
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export function num(o: Record<string, unknown>, key: string, where: string): number {
   const v = o[key]
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new RunFileError(`${where}.${key} must be a finite number`)
   return v

@@ -1,4 +1,4 @@
-// `npm run cli -- em-images --preset tiny|default --laps L --seed S --covariance tweedie|sigma_t|inverse --out run.json`
+// `npm run cli -- em-images --preset tiny|default|large --laps L --seed S --covariance tweedie|sigma_t|inverse --out run.json`
 // (optional: --corruption pixels|box|blur, --observations N, --estep-steps K, --cg-iters K, --train-steps K, --backend wasm|cpu, --fd on|off)
 // The image EM lab (issue 13) in Node on tfjs-wasm — the same runner the page will use. Lap 0 is the Gaussian
 // prior; --laps L adds L EM laps (U-Net M-step + MMPS E-step); --laps 0 stops after lap 0. run.json holds the
@@ -35,7 +35,7 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
 const command: Command = {
   summary: 'run DiEM on corrupted MNIST digits (Gaussian lap 0, then U-Net laps) and write per-lap metrics and samples',
   usage: [
-    'usage: em-images [--preset tiny|default] [--laps L] [--seed S] [--covariance tweedie|sigma_t|inverse] [--out run.json]',
+    'usage: em-images [--preset tiny|default|large] [--laps L] [--seed S] [--covariance tweedie|sigma_t|inverse] [--out run.json]',
     '                 [--corruption pixels|box|blur] [--observations N] [--estep-steps K] [--cg-iters K] [--train-steps K] [--backend wasm|cpu] [--fd on|off]',
     '  --preset        observations, U-Net size and step counts (default tiny)',
     '  --laps          EM laps after the Gaussian lap 0; 0 stops after lap 0 (default: the preset\'s)',

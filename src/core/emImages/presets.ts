@@ -6,8 +6,8 @@ import type { GaussianEmSettings } from './gaussianEm'
 import type { CovarianceChoice, ImageEStepSettings } from './estep'
 import type { VESchedule } from '../diffusion/schedule'
 
-export type ImageEmPreset = 'tiny' | 'default'
-export const IMAGE_EM_PRESETS_LIST: readonly ImageEmPreset[] = ['tiny', 'default']
+export type ImageEmPreset = 'tiny' | 'default' | 'large'
+export const IMAGE_EM_PRESETS_LIST: readonly ImageEmPreset[] = ['tiny', 'default', 'large']
 
 export interface ImageEmConfig {
   preset: ImageEmPreset
@@ -52,6 +52,16 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [16, 32], blocks: 1, embedding: 32 },
     train: { steps: 400, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
+    estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
+    sampleSteps: 32,
+  },
+  // twice the channels (≈ 3× the default's time per U-Net call in Node: ≈ 1 s per forward + VJP at batch 256
+  // against 270–460 ms, docs/em-images-progress.md) on twice the observations: several times the default's lap
+  large: {
+    ...common, preset: 'large', observations: 4096, evalCount: 256, laps: 10,
+    gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
+    unet: { channels: [32, 64], blocks: 1, embedding: 32 },
+    train: { steps: 800, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
     estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
     sampleSteps: 32,
   },

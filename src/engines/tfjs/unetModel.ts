@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Tensor2D } from '@tensorflow/tfjs-core'
 import { AutodiffDenoiser } from '../../core/denoisers/autodiff'
 import type { VESchedule } from '../../core/diffusion/schedule'
-import { disposeUnet, exportUnet, importUnet, initUnet, PIXELS, unetDenoise, type UnetConfig, type UnetParams, type UnetWeights } from './unet'
+import { disposeUnet, exportUnet, importUnet, initUnet, PIXELS, SIDE, unetDenoise, type UnetConfig, type UnetParams, type UnetWeights } from './unet'
 import { trainUnet } from './unetTrain'
 
 export interface UnetTrainSettings {
@@ -12,6 +12,18 @@ export interface UnetTrainSettings {
   batch: number
   lrInit: number
   lrEnd: number
+}
+
+/**
+ * The U-Net as a denoiser of NCHW [1, 28, 28] images in the studio's units [−2, 2] (x_studio = 2·x):
+ * D_studio(x, σ) = 2 · D(x / 2, σ / 2), an exact change of units (the Jacobian is the same).
+ */
+export function studioUnetDenoiser(name: string, config: UnetConfig, params: UnetParams): AutodiffDenoiser {
+  return new AutodiffDenoiser(name, [1, SIDE, SIDE], (x, sigma) => {
+    const b = x.shape[0]!
+    const d = unetDenoise(config, params, tf.reshape(tf.mul(x, 0.5), [b, PIXELS]), tf.fill([b], sigma / 2), false)
+    return tf.reshape(tf.mul(d, 2), x.shape)
+  })
 }
 
 export class UnetModel {

@@ -5,22 +5,23 @@
 import type { LapRow, RunRecord } from '../../app/persistence/runsDb'
 import { attemptStorage, type StorageFailure } from '../../app/persistence/storageErrors'
 
-export interface RunStorage {
-  putRun(run: RunRecord): Promise<void>
-  putLap(lap: LapRow): Promise<void>
+export interface RunStorage<R = RunRecord, L = LapRow> {
+  putRun(run: R): Promise<void>
+  putLap(lap: L): Promise<void>
 }
 
-export class RunKeeper {
-  run?: RunRecord
+/** R, L: the lab's run record and lap row (the manifold lab's by default; the image EM lab uses its own). */
+export class RunKeeper<R extends { id: string } = RunRecord, L extends { lap: number } = LapRow> {
+  run?: R
   /** Every lap of the shown run, in lap order. */
-  rows: LapRow[] = []
+  rows: L[] = []
   private runStored = true
   private unsaved = new Set<number>()
 
-  constructor(private readonly io: RunStorage) {}
+  constructor(private readonly io: RunStorage<R, L>) {}
 
   /** A run read back from storage: everything in it is stored. */
-  show(run: RunRecord | undefined, rows: LapRow[]): void {
+  show(run: R | undefined, rows: L[]): void {
     this.run = run
     this.rows = [...rows].sort((a, b) => a.lap - b.lap)
     this.runStored = true
@@ -28,7 +29,7 @@ export class RunKeeper {
   }
 
   /** A new run: nothing stored yet. */
-  begin(run: RunRecord): void {
+  begin(run: R): void {
     this.run = run
     this.rows = []
     this.runStored = false
@@ -36,14 +37,14 @@ export class RunKeeper {
   }
 
   /** The run record changed (status); stores it, with any laps still waiting. */
-  async keepRun(run: RunRecord): Promise<StorageFailure | undefined> {
+  async keepRun(run: R): Promise<StorageFailure | undefined> {
     this.run = run
     this.runStored = false
     return this.flush()
   }
 
   /** A finished lap: kept in memory at once, then stored with any laps still waiting. */
-  async keepLap(row: LapRow): Promise<StorageFailure | undefined> {
+  async keepLap(row: L): Promise<StorageFailure | undefined> {
     this.rows = [...this.rows.filter((l) => l.lap !== row.lap), row].sort((a, b) => a.lap - b.lap)
     this.unsaved.add(row.lap)
     return this.flush()
@@ -84,7 +85,7 @@ export class RunKeeper {
   }
 
   /** The last lap a resume can start from: the last one in memory (memory has every lap storage has). */
-  get lastRow(): LapRow | undefined {
+  get lastRow(): L | undefined {
     return this.rows.at(-1)
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { DEMO_IMAGES, SHIPPED_MODELS } from '../../app/models'
-import { useModelRegistry, type ModelEntry } from '../../app/modelRegistry'
+import { useModelRegistry, type ModelEntry, modelLabel } from '../../app/modelRegistry'
 import { ByoPanel, UserModelCard } from './ByoPanel'
 import { useModels, currentModel } from './modelsStore'
 import { ImageCanvas } from '../../components/ImageCanvas'
@@ -13,6 +13,14 @@ const SIGMAS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
 function Card({ m }: { m: ModelEntry }) {
   const c = m.card
+  if (!c && m.learned) {
+    return (
+      <div className="panel" data-testid="learned-card">
+        <h3>{m.learned.name}</h3>
+        <p className="hint">A 28×28 grey U-Net learned in this browser by the <a href="#/image-em">Image EM lab</a> from corrupted digits only (lap {m.learned.lap}, sent {new Date(m.learned.addedAt).toLocaleString()}{m.learned.stored ? '' : '; this tab only, not stored'}). It runs in tfjs; it has no ONNX file or model card.</p>
+      </div>
+    )
+  }
   if (!c) return m.user ? <UserModelCard m={m} /> : null
   const t = c.training
   return (
@@ -160,7 +168,7 @@ export function ModelsPage() {
           <div className="row">
             {models.map((mm) => (
               <button key={mm.id} type="button" className={mm.id === modelId ? 'chip active' : 'chip'} onClick={() => void selectModel(mm.id)} data-testid={`model-${mm.id}`}>
-                {mm.user ? `${mm.id} (yours)` : mm.id}
+                {modelLabel(mm)}
               </button>
             ))}
           </div>

@@ -3,7 +3,7 @@
 // Jacobian products of any pretrained denoiser, computed in the worker by subspace iteration.
 import { useEffect } from 'react'
 import { DEMO_IMAGES } from '../../app/models'
-import { findModel, useModelRegistry } from '../../app/modelRegistry'
+import { findModel, useModelRegistry, modelLabel } from '../../app/modelRegistry'
 import { ImageCanvas } from '../../components/ImageCanvas'
 import { ProgressBar } from '../../components/ProgressBar'
 import { fdStep } from '../../core/pcs/products'
@@ -24,7 +24,7 @@ function Setup() {
       <div className="row" role="group" aria-label="model">
         {models.map((mm) => (
           <button key={mm.id} type="button" className={mm.id === config.model ? 'chip active' : 'chip'} aria-pressed={mm.id === config.model} onClick={() => update({ model: mm.id })} disabled={busy} data-testid={`pcs-model-${mm.id}`}>
-            {mm.user ? `${mm.id} (yours)` : mm.id}
+            {modelLabel(mm)}
           </button>
         ))}
       </div>

@@ -2,7 +2,7 @@
 import type { ChangeEvent } from 'react'
 import { useStudio, modelOf } from './studioStore'
 import { DEMO_IMAGES } from '../../app/models'
-import { useModelRegistry } from '../../app/modelRegistry'
+import { useModelRegistry, modelLabel } from '../../app/modelRegistry'
 import { METHOD_DEFAULTS, STUDIO_PRESETS, type CorruptionKind, type MethodSpec } from '../../core/studio/config'
 import type { MethodName } from '../../core/posterior/method'
 
@@ -128,7 +128,7 @@ export function ImagePicker() {
     <fieldset>
       <legend>Model and image</legend>
       <label>model <select value={config.model} onChange={(e) => update({ model: e.target.value })} data-testid="studio-model">
-        {models.map((mm) => <option key={mm.id} value={mm.id}>{mm.user ? `${mm.id} (yours)` : mm.id}</option>)}
+        {models.map((mm) => <option key={mm.id} value={mm.id}>{modelLabel(mm)}</option>)}
       </select></label>{' '}
       <span role="group" aria-label="demo images">
         {m && DEMO_IMAGES[m.demoKind].map((url) => (
