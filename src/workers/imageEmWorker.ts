@@ -4,10 +4,32 @@ import { backendReady } from './runtime'
 import type { ImageEmApi, ImageEmPhase } from './imageEmApi'
 import { makeImageEmTask, runImageEm } from '../engines/tfjs/imageEmRunner'
 import { loadMnist } from '../core/emImages/mnistLoad'
-import { DIGIT_PIXELS } from '../core/emImages/digits'
+import { DIGIT_PIXELS, heldOutDigits } from '../core/emImages/digits'
+import { createDigitScorer, type DigitScorer } from '../engines/tfjs/digitScorer'
+import classifierUrl from '../../models/mnist-classifier/classifier.onnx?url'
+import { tf } from './runtime'
 import { registerLearned } from './learnedModels'
 import { jobStep, runJob } from './backendService'
 import { imageEmWorkload } from './workloads'
+
+// The FD scorer (models/mnist-classifier on the run's tfjs backend, reference statistics of the held-out clean
+// digits computed once): kept per backend and held-out size, rebuilt when the backend changes.
+let scorerCache: { key: string; scorer: Promise<DigitScorer> } | undefined
+function digitScorer(heldOut: number): Promise<DigitScorer> {
+  const key = `${tf.getBackend()} ${heldOut}`
+  if (scorerCache?.key !== key) {
+    const old = scorerCache
+    if (old) void old.scorer.then((s) => s.dispose(), () => undefined)
+    const scorer = (async () => {
+      const r = await fetch(classifierUrl)
+      if (!r.ok) throw new Error(`could not load the digit classifier (FD): HTTP ${r.status}`)
+      return createDigitScorer(new Uint8Array(await r.arrayBuffer()), heldOutDigits(await loadMnist(), heldOut))
+    })()
+    scorerCache = { key, scorer }
+    scorer.catch(() => { if (scorerCache?.scorer === scorer) scorerCache = undefined })
+  }
+  return scorerCache.scorer
+}
 
 export const imageEmApi: ImageEmApi = {
   async imageEmHeldOut(config, count) {
@@ -32,6 +54,8 @@ export const imageEmApi: ImageEmApi = {
       workload: async () => imageEmWorkload(config),
       onWait: (detail) => onProgress({ lap, phase: 'gaussian', fraction: 0, detail, phaseElapsed: 0, lapElapsed: 0 }),
     }, async (signal) => {
+      onProgress({ lap, phase: 'metrics', fraction: 0, detail: 'preparing the FD reference (classifier features of the held-out digits)', phaseElapsed: 0, lapElapsed: 0 })
+      const scorer = await digitScorer(config.heldOut)
       await runImageEm(config, async (record) => {
         await onLap(record)
         lap = record.lap + 1
@@ -50,7 +74,7 @@ export const imageEmApi: ImageEmApi = {
           jobStep(jobId, lap, config.laps, `lap ${lap}, ${p}`)
           onProgress({ lap, phase: p, fraction, detail, phaseElapsed: (now - phaseStart) / 1000, lapElapsed: (now - lapStart) / 1000 })
         },
-      })
+      }, await loadMnist(), resume, scorer)
     })
   },
 }
