@@ -1,5 +1,8 @@
 // Manifold-lab presets (algorithms.md §4.2/§5 table). `paper` is the paper's configuration; `default` is
-// scaled to run a lap in seconds on a 2-core CPU with tfjs-wasm; `tiny` is for tests.
+// scaled to about 25 s per lap (12 laps ≈ 5 min) on a 2-core CPU with tfjs-wasm; `tiny` is for tests.
+// default (docs/manifold-retune.md): the E-step's sampler steps set the floor the EM settles on (with a prior fitted
+// to the truth, PC 32 steps land 0.22 Sinkhorn away, 128 steps 0.07), so they went 32 → 128; the MLP 3×128 fits as
+// well as 3×256 at about half the cost, which pays for 640 M-step steps instead of 160.
 import type { EStepSettings, TrainSettings } from './diem'
 import type { VESchedule } from '../diffusion/schedule'
 
@@ -31,9 +34,9 @@ export const MANIFOLD_PRESETS: Record<ManifoldPreset, ManifoldConfig> = {
     estep: { steps: 8, chunk: 256, cgIters: 2 },
   },
   default: {
-    ...common, preset: 'default', observations: 1024, evalSize: 256, fitIterations: 16, laps: 16, hidden: 256,
-    train: { steps: 160, batch: 256, lrInit: 1e-3, lrEnd: 1e-6 },
-    estep: { steps: 32, chunk: 1024, cgIters: 2 },
+    ...common, preset: 'default', observations: 1024, evalSize: 256, fitIterations: 16, laps: 12, hidden: 128,
+    train: { steps: 640, batch: 256, lrInit: 1e-3, lrEnd: 1e-6 },
+    estep: { steps: 128, chunk: 1024, cgIters: 2 },
   },
   paper: {
     ...common, preset: 'paper', observations: 65536, evalSize: 16384, fitIterations: 16, laps: 64, hidden: 256,

@@ -7,7 +7,7 @@ import { ProgressBar } from '../../components/ProgressBar'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
-  default: 'scaled down from the paper to run a lap in seconds on a laptop CPU',
+  default: 'scaled down from the paper: about 25 s per lap, 12 laps in about 5 minutes, on a 2-core CPU with tfjs-wasm (measured 2026-12-01, docs/manifold-retune.md)',
   paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
 }
 

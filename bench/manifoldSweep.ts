@@ -1,0 +1,102 @@
+// `npm run bench:manifold:sweep -- --preset=default --set=train.steps=640,estep.steps=16 --laps=10 --out=sweep.jsonl`
+// One DiEM manifold run (the lab's code, tfjs-wasm in Node) with preset fields overridden, logging per lap:
+// Sinkhorn, sliced Wasserstein, lap seconds split into M-step / E-step+metrics, kept samples, the 1-minute load
+// average at the end of the lap. Used to retune the default preset (docs/manifold-retune.md).
+// `--oracle` instead trains the MLP on the hidden truth (count points) for train.steps × laps steps and then runs
+// one E-step: the floor the E-step settings allow with a well-fitted prior.
+import { appendFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import { MANIFOLD_PRESETS, type ManifoldConfig, type ManifoldPreset } from '../src/core/em/presets'
+import { manifoldTask, runManifold } from '../src/engines/tfjs/manifoldRunner'
+import { eStep, keepInRange, lapMetrics } from '../src/core/em/diem'
+import { sample } from '../src/core/diffusion/sampler'
+import { fitGaussianPrior } from '../src/core/em/gaussianFit'
+import { MANIFOLD_DIM } from '../src/core/data/manifoldTask'
+import { mulberry32 } from '../src/core/linalg/random'
+import { MlpModel } from '../src/engines/tfjs/mlpModel'
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k!, v.join('=')] as [string, string] }))
+const preset = (args.get('preset') ?? 'default') as ManifoldPreset
+if (!(preset in MANIFOLD_PRESETS)) throw new Error(`--preset must be one of ${Object.keys(MANIFOLD_PRESETS).join(', ')}`)
+
+/** Applies `a.b=v,c=w` overrides to a deep copy of the preset; numbers only. */
+function override(base: ManifoldConfig, spec: string | undefined): ManifoldConfig {
+  const c = structuredClone(base) as unknown as Record<string, unknown>
+  if (!spec) return c as unknown as ManifoldConfig
+  for (const kv of spec.split(',')) {
+    const [path, raw] = kv.split('=')
+    const v = Number(raw)
+    if (!path || !Number.isFinite(v)) throw new Error(`bad --set entry "${kv}"`)
+    const keys = path.split('.')
+    let o = c
+    for (const k of keys.slice(0, -1)) {
+      if (typeof o[k] !== 'object' || o[k] === null) throw new Error(`no field ${path}`)
+      o = o[k] as Record<string, unknown>
+    }
+    const last = keys.at(-1)!
+    if (typeof o[last] !== 'number') throw new Error(`no numeric field ${path}`)
+    o[last] = v
+  }
+  return c as unknown as ManifoldConfig
+}
+
+const config = override(MANIFOLD_PRESETS[preset], args.get('set'))
+if (args.has('laps')) config.laps = Number(args.get('laps'))
+const label = args.get('label') ?? args.get('set') ?? preset
+const out = args.get('out')
+await tf.setBackend(args.get('backend') ?? 'wasm')
+await tf.ready()
+
+function log(rec: Record<string, unknown>): void {
+  const line = JSON.stringify({ label, ...rec })
+  process.stderr.write(line + '\n')
+  if (out) appendFileSync(out, line + '\n')
+}
+
+log({ start: new Date().toISOString(), node: process.version, cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, backend: tf.getBackend(), config })
+
+if (args.has('oracle')) {
+  const task = manifoldTask(config)
+  const fit = fitGaussianPrior(task.obs, MANIFOLD_DIM, config.fitIterations, mulberry32(config.seed + 17))
+  const prior = { mean: fit.mean, cov: fit.cov }
+  log({ what: 'truth vs truth', ...lapMetrics(task, Float32Array.from(task.truth), config.evalSize, config.seed) })
+  const model = new MlpModel({ features: MANIFOLD_DIM, hidden: config.hidden, layers: 3, embedding: 64 }, config.schedule, config.seed)
+  const data = tf.tensor2d(Float32Array.from(task.truth), [config.observations, MANIFOLD_DIM])
+  const t0 = performance.now()
+  for (let lap = 1; lap < config.laps; lap++) {
+    const losses = await model.train(data, config.train, lap, () => {})
+    for (const steps of (args.get('oracle-uncond') ?? '').split(',').filter(Boolean).map(Number)) {
+      const t1 = performance.now()
+      const mean = tf.tensor2d(Float32Array.from(prior.mean), [1, MANIFOLD_DIM])
+      const x = await sample((xt, ctx) => model.denoiser.denoise(xt, ctx.sigma), [config.evalSize, MANIFOLD_DIM], { steps, sampler: 'pc', schedule: config.schedule, seed: 31 + lap, mean })
+      const v = (await x.data()) as Float32Array
+      tf.dispose([x, mean])
+      const m = lapMetrics(task, keepInRange(v, MANIFOLD_DIM).kept, config.evalSize, config.seed + lap)
+      log({ what: 'oracle unconditional', lap, trainSteps: lap * config.train.steps, samplerSteps: steps, ...m, seconds: (performance.now() - t1) / 1000, load1: loadavg()[0] })
+    }
+    for (const steps of (args.get('oracle-esteps') ?? String(config.estep.steps)).split(',').map(Number)) {
+      const t1 = performance.now()
+      const e = await eStep(task, model.denoiser, prior, { ...config.estep, steps }, config.schedule, 7919 + lap, { onProgress: () => {} })
+      const m = lapMetrics(task, e.samples, config.evalSize, config.seed + lap)
+      log({ what: 'oracle', lap, trainSteps: lap * config.train.steps, estepSteps: steps, ...m, kept: e.kept, loss: losses.at(-1), estepSeconds: (performance.now() - t1) / 1000, seconds: (performance.now() - t0) / 1000, load1: loadavg()[0] })
+    }
+  }
+  data.dispose()
+  model.dispose()
+} else {
+  let lapStart = performance.now()
+  let eStart: number | null = null
+  const t0 = performance.now()
+  await runManifold(config, undefined, (r) => {
+    const now = performance.now()
+    const mstep = eStart === null ? 0 : (eStart - lapStart) / 1000
+    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, total: (now - t0) / 1000, load1: loadavg()[0] })
+    lapStart = performance.now()
+    eStart = null
+  }, {
+    onProgress: (phase) => { if (phase === 'sample' && eStart === null) eStart = performance.now() },
+  })
+}
+log({ end: new Date().toISOString() })
