@@ -9,10 +9,14 @@
 //          --rows <file.jsonl> (default .bench/studio-rows.jsonl, git-ignored)
 //          --zeta=0.5 (DPS step; other methods ignore it)
 //          --render=a.jsonl,b.jsonl   only rebuild --out from stored rows (no sampling)
+//          --dataset=mri   accelerated MRI (§8.2 column mask) on held-out test-subject slices with models/mri-unet:
+//                          defaults --tasks=mri4,mri8 --model=models/mri-unet --data=../shared/data/mri
+//                          --rows=.bench/studio-mri-rows.jsonl; adds the zero-filled baseline Aᵀy as a row; the
+//                          table goes into the block between `<!-- mri-bench -->` and `<!-- /mri-bench -->` of
+//                          --out (appended after the notes when absent), so the CIFAR table and notes stay.
 // Text after the line `<!-- notes -->` in --out is kept when the table is rewritten.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { cpus } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { createOnnxDenoiser } from '../src/engines/onnx/diff'
@@ -23,17 +27,27 @@ import { posteriorDenoiser, isMethodName } from '../src/core/posterior/registry'
 import { sample } from '../src/core/diffusion/sampler'
 import { psnr, ssim, toUnit } from '../src/core/metrics/image'
 import { loadCifarTest, DEFAULT_CIFAR_TEST } from './cifarTest'
+import { loadMriTest, DEFAULT_MRI_ROOT } from './mriTest'
+import { baseline } from '../src/core/studio/problem'
+import { cpus, loadavg } from 'node:os'
 
 const arg = (k: string, d: string): string => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d
 const out = arg('out', 'docs/results.md')
 const NOTES = '<!-- notes -->'
-const TASK_ORDER = ['box', 'random', 'blur', 'sr']
+const MRI_OPEN = '<!-- mri-bench -->', MRI_CLOSE = '<!-- /mri-bench -->'
+const TASK_ORDER = ['box', 'random', 'blur', 'sr', 'MRI R = 4', 'MRI R = 8']
+const dataset = arg('dataset', 'cifar')
+if (dataset !== 'cifar' && dataset !== 'mri') throw new Error(`--dataset=${dataset}: expected cifar or mri`)
+const isMri = dataset === 'mri'
+const ZERO_FILLED = 'zero-filled Aᵀy'
 
 /** One measured table row together with the run that produced it. */
 interface Row {
   task: string; label: string; steps: number; psnr: number; ssim: number; sPerSample: number; vjpPerStep: number; diverged: number
   /** Per-image PSNR (NaN for a diverged image); absent in rows from runs before it was recorded. */
   psnrImages?: number[]
+  /** A baseline without sampling (zero-filled MRI): steps 0, paired with every step count of its task. */
+  baseline?: boolean
   run: { command: string; machine: string; model: string; data: string; finished: string }
 }
 
@@ -53,7 +67,8 @@ function pairedLines(rows: Row[]): string[] {
   const groups = [...new Set(rows.map((r) => `${r.task}\u0000${r.steps}`))]
   for (const g of groups) {
     const [task, steps] = g.split('\u0000')
-    const same = rows.filter((r) => r.task === task && String(r.steps) === steps && r.psnrImages)
+    if (steps === '0') continue
+    const same = rows.filter((r) => r.task === task && (String(r.steps) === steps || r.baseline) && r.psnrImages)
     const ref = same.find((r) => r.label === 'MMPS (CG 3)')
     if (!ref?.psnrImages) continue
     const parts = same.filter((r) => r !== ref).map((r) => {
@@ -65,14 +80,12 @@ function pairedLines(rows: Row[]): string[] {
   return out.length ? ['', 'Paired PSNR difference, MMPS (CG 3) minus each method over the same images (mean ± s.e., dB):', '', ...out] : []
 }
 
-function render(rows: Row[]): string {
+/** The table, its runs and the paired differences (shared by the CIFAR page and the MRI block). */
+function tableLines(rows: Row[]): string[] {
   const order = (r: Row): number => TASK_ORDER.findIndex((t) => r.task.startsWith(t))
   const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.r.steps - b.r.steps || a.i - b.i).map((e) => e.r)
   const runs = [...new Map(rows.map((r) => [r.run.command, r.run])).values()]
-  const notes = existsSync(out) ? readFileSync(out, 'utf8').split(NOTES)[1] : undefined
   return [
-    '# Studio benchmark: the paper\'s Table 4 tasks on our CIFAR-10 model',
-    '',
     ...runs.flatMap((run) => [`- \`npm run bench:studio -- ${run.command}\` — ${run.machine}; finished ${run.finished}.`]),
     '',
     `Model: ${runs[0]?.model ?? '?'}`,
@@ -80,24 +93,51 @@ function render(rows: Row[]): string {
     '',
     '| task | method | steps | PSNR | SSIM | s/sample | VJP/step |',
     '|---|---|---|---|---|---|---|',
-    ...sorted.map((r) => `| ${r.task} | ${r.label} | ${r.steps} | ${r.psnr.toFixed(2)}${r.psnrImages ? ` ± ${meanSe(r.psnrImages).se.toFixed(2)}` : ''}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
+    ...sorted.map((r) => `| ${r.task} | ${r.label} | ${r.baseline ? '—' : r.steps} | ${r.psnr.toFixed(2)}${r.psnrImages ? ` ± ${meanSe(r.psnrImages).se.toFixed(2)}` : ''}${r.diverged ? ` (${r.diverged} diverged)` : ''} | ${r.ssim.toFixed(3)} | ${r.sPerSample.toFixed(2)} | ${r.vjpPerStep.toFixed(2)} |`),
     ...pairedLines(sorted),
+  ]
+}
+
+function render(rows: Row[]): string {
+  const notes = existsSync(out) ? readFileSync(out, 'utf8').split(NOTES)[1] : undefined
+  return [
+    '# Studio benchmark: the paper\'s Table 4 tasks on our CIFAR-10 model',
+    '',
+    ...tableLines(rows),
     '',
     ...(notes !== undefined ? [NOTES + notes.replace(/\n+$/, ''), ''] : []),
   ].join('\n')
 }
 
+/** --out with its MRI block (between MRI_OPEN and MRI_CLOSE) replaced by these rows' table, or appended. */
+function renderMri(rows: Row[]): string {
+  const block = [
+    MRI_OPEN,
+    '## MRI: accelerated MRI (R = 4 and 8) on held-out test-subject slices, our MRI model',
+    '',
+    '*Written by `npm run bench:studio -- --dataset=mri …`; rerunning it replaces this block.*',
+    '',
+    ...tableLines(rows),
+    MRI_CLOSE,
+  ].join('\n')
+  const text = existsSync(out) ? readFileSync(out, 'utf8') : ''
+  const a = text.indexOf(MRI_OPEN), b = text.indexOf(MRI_CLOSE)
+  if (a >= 0 && b > a) return text.slice(0, a) + block + text.slice(b + MRI_CLOSE.length)
+  return text.replace(/\n*$/, '') + (text ? '\n\n' : '') + block + '\n'
+}
+const write = (rows: Row[]): void => writeFileSync(out, isMri ? renderMri(rows) : render(rows))
+
 const renderFrom = arg('render', '')
 if (renderFrom) {
   const rows = renderFrom.split(',').flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row))
-  writeFileSync(out, render(rows))
+  write(rows)
   console.log(readFileSync(out, 'utf8'))
   process.exit(0)
 }
 
 const n = Number(arg('n', '16'))
 const stepsList = arg('steps', '10,100').split(',').map(Number)
-const tasks = arg('tasks', 'box,random,blur,sr').split(',')
+const tasks = arg('tasks', isMri ? 'mri4,mri8' : 'box,random,blur,sr').split(',')
 const seed = Number(arg('seed', '0'))
 const methods: MethodSpec[] = arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,mmps:cg:3').split(',').map((s) => {
   const [name = '', solver, iters] = s.split(':')
@@ -105,37 +145,77 @@ const methods: MethodSpec[] = arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,m
   return { ...METHOD_DEFAULTS[name], ...(solver ? { solver: solver as MethodSpec['solver'] } : {}), ...(iters ? { iters: Number(iters) } : {}) }
 })
 const zeta = Number(arg('zeta', '0.5'))
-const rowsFile = arg('rows', '.bench/studio-rows.jsonl')
+const rowsFile = arg('rows', isMri ? '.bench/studio-mri-rows.jsonl' : '.bench/studio-rows.jsonl')
 mkdirSync(dirname(rowsFile), { recursive: true })
 
 await tf.setBackend(arg('backend', 'wasm'))
-const modelDir = arg('model', 'models/cifar10-unet')
-const den = createOnnxDenoiser(new Uint8Array(readFileSync(`${modelDir}/denoiser.onnx`)), { name: modelDir, sampleShape: [3, 32, 32] })
-const card = JSON.parse(readFileSync(`${modelDir}/card.json`, 'utf8')) as { sha256: string; training: { images_seen: number } }
-const { images, names } = await loadCifarTest(arg('data', DEFAULT_CIFAR_TEST), n, seed)
-const shape = [3, 32, 32] as const
-const x = tf.tensor4d(images, [n, 3, 32, 32])
+const modelDir = arg('model', isMri ? 'models/mri-unet' : 'models/cifar10-unet')
+const shape = isMri ? ([1, 64, 64] as const) : ([3, 32, 32] as const)
+const [C, H, W] = shape
+const px = C * H * W
+const den = createOnnxDenoiser(new Uint8Array(readFileSync(`${modelDir}/denoiser.onnx`)), { name: modelDir, sampleShape: [C, H, W] })
+const card = JSON.parse(readFileSync(`${modelDir}/card.json`, 'utf8')) as { sha256: string; training: { images_seen: number }; input: { channels: number; height: number; width: number } }
+if (card.input.channels !== C || card.input.height !== H || card.input.width !== W) {
+  throw new Error(`${modelDir} takes ${card.input.channels}×${card.input.height}×${card.input.width} images; --dataset=${dataset} needs ${C}×${H}×${W}`)
+}
+const mri = isMri ? loadMriTest(arg('data', DEFAULT_MRI_ROOT), n, seed) : undefined
+const { images, names } = mri ?? await loadCifarTest(arg('data', DEFAULT_CIFAR_TEST), n, seed)
+const x = tf.tensor4d(images, [n, C, H, W])
 // one untimed forward + VJP at this batch size: the graph's shape constants are folded on the first call,
 // which would otherwise be charged to the first method measured
 tf.tidy(() => {
-  const lin = den.linearize(tf.zeros([n, 3, 32, 32]), 1)
+  const lin = den.linearize(tf.zeros([n, C, H, W]), 1)
   lin.vjp(lin.denoised)
   lin.dispose()
 })
-const unit = Array.from({ length: n }, (_, i) => toUnit(images.subarray(i * 3072, (i + 1) * 3072)))
+const unit = Array.from({ length: n }, (_, i) => toUnit(images.subarray(i * px, (i + 1) * px)))
+const load0 = loadavg()[0]
 const runInfo = {
   command: process.argv.slice(2).join(' '),
-  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.getBackend()} (the ONNX graph executed op by op, exact VJPs)`,
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, tfjs ${tf.getBackend()} (the ONNX graph executed op by op, exact VJPs), load average ${load0.toFixed(1)} at the start`,
   model: `${modelDir}/denoiser.onnx (sha256 ${card.sha256.slice(0, 12)}…, ${card.training.images_seen.toLocaleString('en')} training images seen).`,
-  data: `${n} CIFAR-10 test images (seeded shuffle, seed ${seed}; first: ${names.slice(0, 3).join(', ')}, …), one posterior sample each, DDPM sampler, x̂ clamped to [−2, 2] before guidance, σ_y in [−2, 2] units (§11 settings), one operator per task shared by the batch.`,
+  data: mri
+    ? `${n} of the ${mri.pool} slices of the ${mri.subjects.length} held-out test subjects (${mri.subjects.join(', ')}; no model saw them; seeded shuffle, seed ${seed}; first: ${names.slice(0, 3).join(', ')}, …), one posterior sample each, DDPM sampler, x̂ clamped to [−2, 2] before guidance, σ_y = 0.01 in [−2, 2] units on k-space, one column mask per R (§8.2 mask scaled to 64 columns, seed ${seed}) shared by the batch; PSNR/SSIM on [−2, 2] → [0, 1], clipped.`
+    : `${n} CIFAR-10 test images (seeded shuffle, seed ${seed}; first: ${names.slice(0, 3).join(', ')}, …), one posterior sample each, DDPM sampler, x̂ clamped to [−2, 2] before guidance, σ_y in [−2, 2] units (§11 settings), one operator per task shared by the batch.`,
+}
+const taskLabel = (cfg: ReturnType<typeof applyPreset>, task: string): string =>
+  cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : cfg.corruption.kind === 'mri' ? `MRI R = ${cfg.corruption.accel}` : task
+/** Per-image PSNR (NaN where not finite), the mean PSNR and SSIM over the finite ones, and the count of the others. */
+function score(data: Float32Array): { psnrImages: number[]; psnr: number; ssim: number; bad: number } {
+  let ps = 0, ss = 0, bad = 0
+  const psnrImages: number[] = []
+  for (let i = 0; i < n; i++) {
+    const s = data.subarray(i * px, (i + 1) * px)
+    if (!s.every(Number.isFinite)) { bad++; psnrImages.push(NaN); continue }
+    const u = toUnit(s)
+    psnrImages.push(psnr(unit[i]!, u))
+    ps += psnrImages[i]!
+    ss += ssim(unit[i]!, u, C, H, W)
+  }
+  const ok = Math.max(1, n - bad)
+  return { psnrImages, psnr: ps / ok, ssim: ss / ok, bad }
 }
 
 const rows: Row[] = []
 const t00 = performance.now()
 for (const task of tasks) {
   const cfg = applyPreset(DEFAULT_CONFIG, task)
+  if ((cfg.corruption.kind === 'mri') !== isMri) throw new Error(`task ${task} does not belong to --dataset=${dataset}`)
   const A = buildOperator(cfg.corruption, shape, seed)
   const y = observe(A, x, cfg.sigmaY, seed + 101)
+  if (cfg.corruption.kind === 'mri') {
+    const t0 = performance.now()
+    const zf = baseline(A, 'mri', y, [n, C, H, W])
+    const sc = score((await zf.data()) as Float32Array)
+    zf.dispose()
+    const row: Row = {
+      task: taskLabel(cfg, task), label: ZERO_FILLED, steps: 0, psnr: sc.psnr, ssim: sc.ssim, sPerSample: (performance.now() - t0) / 1000 / n, vjpPerStep: 0, diverged: sc.bad,
+      psnrImages: sc.psnrImages, baseline: true, run: { ...runInfo, finished: new Date().toISOString() },
+    }
+    rows.push(row)
+    appendFileSync(rowsFile, JSON.stringify(row) + '\n')
+    process.stderr.write(`${task} ${row.label}: ${row.psnr.toFixed(2)} dB, SSIM ${row.ssim.toFixed(3)}\n`)
+  }
   for (const steps of stepsList) {
     for (const m of methods) {
       const post = posteriorDenoiser(m.name, { denoiser: den, operator: A, y, sigmaY: cfg.sigmaY }, { solver: m.solver, iters: m.iters || undefined, clamp: [-2, 2], zeta })
@@ -144,21 +224,11 @@ for (const task of tasks) {
       const data = (await xs.data()) as Float32Array
       xs.dispose()
       const seconds = (performance.now() - t0) / 1000
-      let ps = 0, ss = 0, bad = 0
-      const psnrImages: number[] = []
-      for (let i = 0; i < n; i++) {
-        const s = data.subarray(i * 3072, (i + 1) * 3072)
-        if (!s.every(Number.isFinite)) { bad++; psnrImages.push(NaN); continue }
-        const u = toUnit(s)
-        psnrImages.push(psnr(unit[i]!, u))
-        ps += psnrImages[i]!
-        ss += ssim(unit[i]!, u, 3, 32, 32)
-      }
-      const ok = Math.max(1, n - bad)
+      const sc = score(data)
       const cost = post.cost()
       const row: Row = {
-        task: cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : task,
-        label: m.name === 'dps' && zeta !== 0.5 ? `DPS (ζ ${zeta})` : methodLabel(m), steps, psnr: ps / ok, ssim: ss / ok, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: bad, psnrImages,
+        task: taskLabel(cfg, task),
+        label: m.name === 'dps' && zeta !== 0.5 ? `DPS (ζ ${zeta})` : methodLabel(m), steps, psnr: sc.psnr, ssim: sc.ssim, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: sc.bad, psnrImages: sc.psnrImages,
         run: { ...runInfo, finished: new Date().toISOString() },
       }
       rows.push(row)
@@ -169,6 +239,10 @@ for (const task of tasks) {
   tf.dispose(y)
   A.dispose()
 }
-for (const r of rows) r.run.finished = new Date().toISOString()
-writeFileSync(out, render(rows))
+const load1 = loadavg()[0]
+for (const r of rows) {
+  r.run.finished = new Date().toISOString()
+  r.run.machine = `${r.run.machine}, ${load1.toFixed(1)} at the end`
+}
+write(rows)
 console.log(readFileSync(out, 'utf8'))

@@ -137,7 +137,7 @@ def train(cfg, sample_batch, eval_x, args):
     ema = EMA(model, tc["ema"])
     state = {"step": 0, "images_seen": 0, "train_seconds": 0.0, "segments": []}
     rng = np.random.default_rng(args.seed)
-    rewarm = 0
+    rewarm = getattr(args, "rewarm", 0) or 0
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu")
         if ck["cfg"]["model"] != cfg["model"]:
@@ -187,7 +187,7 @@ def train(cfg, sample_batch, eval_x, args):
 
     seg = {"start_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "start_step": state["step"],
            "start_images": state["images_seen"], "threads": args.threads, "host_cpus": os.cpu_count(),
-           "lr": args.lr if args.lr is not None else tc["lr"], "lr_final": args.lr_final}
+           "lr": args.lr if args.lr is not None else tc["lr"], "lr_final": args.lr_final, "rewarm": rewarm}
     state["segments"].append(seg)
     B = tc["batch"]
     a, b = math.log(SIGMA_MIN), math.log(SIGMA_MAX)
@@ -270,4 +270,7 @@ def common_args(p):
     p.add_argument("--lr", type=float, default=None, help="peak lr of this segment (default: the config's)")
     p.add_argument("--lr-final", type=float, default=None,
                    help="cosine-decay the lr to this value by --until/--minutes (needs a deadline)")
+    p.add_argument("--rewarm", type=int, default=0,
+                   help="linear lr warm-up over this many steps at the start of this segment (e.g. when --lr "
+                        "raises the lr above where the resumed Adam state left it)")
     return p
