@@ -27,7 +27,7 @@ READ_MORE = """## Reproduce / continue
 ```
 /usr/bin/python3 models/cifar10-unet/train.py --threads 1 --until HH:MM          # fresh run (JPEG copy of CIFAR-10)
 /usr/bin/python3 models/common/resume_state.py unpack models/cifar10-unet   # committed resume/state.pt → checkpoints/last.pt
-nice -n 15 /usr/bin/python3 models/cifar10-unet/train.py --resume --threads 1 --until HH:MM --lr 1e-3 --lr-final 5e-5   # continue (cosine lr to the deadline)
+nice -n 15 /usr/bin/python3 models/cifar10-unet/train.py --resume --threads 1 --until HH:MM --lr 3e-4 --lr-final 2e-5 --rewarm 50  # continue: cosine lr to the deadline, ramped up over 50 steps from the resumed Adam state (peak 1e-3 for runs of many hours)
 nice -n 15 /usr/bin/python3 models/cifar10-unet/evaluate.py   # eval.json + samples.png
 nice -n 15 /usr/bin/python3 models/cifar10-unet/export.py     # denoiser.onnx, reference.json, card.json, README.md
 npx vitest run test/models/reference.test.ts
