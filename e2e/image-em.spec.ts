@@ -22,8 +22,11 @@ test('image EM (tiny, light): two laps, reload resumes, send to the studio, a st
   await expect(page.getByTestId('iem-completions')).toHaveAttribute('data-count', '24')
   await expect(page.getByTestId('iem-psnr').locator('circle')).toHaveCount(2)
   await expect(page.getByTestId('iem-lap-table')).toContainText('dB')
-  // the runner carries no FD yet: the page says so instead of drawing an empty curve
-  if (await page.getByTestId('iem-fd-none').count()) await expect(page.getByTestId('iem-fd-none')).toContainText('FD: not computed')
+  // FD to the held-out digits (models/mnist-classifier features) per lap, lap 0 included, and the class histogram
+  await expect(page.getByTestId('iem-fd').locator('circle')).toHaveCount(2)
+  await expect(page.getByTestId('iem-fd-none')).toHaveCount(0)
+  await expect(page.getByTestId('iem-histogram')).toBeVisible()
+  await expect(page.getByTestId('iem-lap-table')).not.toContainText('not computed')
   await expectResponsive(page)
   const axe = await new AxeBuilder({ page }).include('main').analyze()
   expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([])
@@ -35,6 +38,7 @@ test('image EM (tiny, light): two laps, reload resumes, send to the studio, a st
   await expect(page.getByTestId('iem-lap-label')).toContainText('lap 2', { timeout: 240_000 })
   await expect(page.getByTestId('iem-progress')).toHaveCount(0, { timeout: 60_000 })
   await expect(page.getByTestId('iem-psnr').locator('circle')).toHaveCount(3)
+  await expect(page.getByTestId('iem-fd').locator('circle')).toHaveCount(3)
   await expect(page.getByTestId('iem-runs')).toContainText('done')
 
   // export the run to one file, delete it, import the file back: the same laps return

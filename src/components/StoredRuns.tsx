@@ -1,5 +1,5 @@
 // A lab's stored runs: open, delete, export the shown run to one file, import one (the store validates it
-// before anything is written). The image EM lab's; the manifold lab's RunList has the same shape.
+// before anything is written): the manifold lab and the image EM lab.
 import type { ChangeEvent } from 'react'
 
 export interface StoredRunItem {

@@ -4,6 +4,7 @@ import { MANIFOLD_PRESETS, describeConfig, type ManifoldPreset } from '../../cor
 import { CornerPlot } from '../../plots/CornerPlot'
 import { LineChart } from '../../plots/LineChart'
 import { ProgressBar } from '../../components/ProgressBar'
+import { StoredRuns, downloadText } from '../../components/StoredRuns'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
@@ -11,18 +12,9 @@ const PRESET_NOTE: Record<ManifoldPreset, string> = {
   paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  URL.revokeObjectURL(url)
-}
-
 async function exportShown(): Promise<void> {
   const f = await useManifold.getState().exportRun()
-  if (f) download(f.name, f.text)
+  if (f) downloadText(f.name, f.text)
 }
 
 /** What storage would not keep, why, and the two ways out: export now, or free space and save again. */
@@ -170,28 +162,8 @@ function RunList() {
   const run = useManifold((s) => s.run)
   const jobId = useManifold((s) => s.jobId)
   const unstored = useManifold((s) => s.unstored)
-  const { open, remove, importRun } = useManifold.getState()
-  const onImport = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
-    const f = e.target.files?.[0]
-    e.target.value = ''
-    if (f) await importRun(await f.text())
-  }
-  return (
-    <details className="panel" open={runs.length > 1}>
-      <summary>Stored runs ({runs.length})</summary>
-      <ul className="runs" data-testid="em-runs">
-        {runs.map((r) => (
-          <li key={r.id}>
-            <button type="button" className="link" onClick={() => void open(r.id)} disabled={!!jobId}>{r.name}</button>{' '}
-            <span className="hint">{new Date(r.createdAt).toLocaleString()} · {r.status}{r.id === run?.id ? ' · shown' : ''}{unstored.includes(r.id) ? ' · not stored (this tab only)' : ''}</span>{' '}
-            <button type="button" onClick={() => void remove(r.id)} disabled={!!jobId && r.id === run?.id}>Delete</button>
-          </li>
-        ))}
-      </ul>
-      <button type="button" disabled={!run} onClick={() => void exportShown()} data-testid="em-export">Export shown run</button>{' '}
-      <label className="file">Import a run file <input type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} data-testid="em-import" /></label>
-    </details>
-  )
+  const { open, remove, importRun, exportRun } = useManifold.getState()
+  return <StoredRuns runs={runs} shownId={run?.id} busy={!!jobId} note={(id) => (unstored.includes(id) ? ' · not stored (this tab only)' : '')} onOpen={(id) => void open(id)} onRemove={(id) => void remove(id)} onExport={exportRun} onImport={(t) => void importRun(t)} testPrefix="em" />
 }
 
 export function ManifoldPage() {
