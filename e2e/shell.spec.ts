@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures'
+import { test, expect, recordLongTasks, expectResponsive } from './fixtures'
 
 test('the shell shows every page; unbuilt pages say so plainly', async ({ page }) => {
   await page.goto('/')
@@ -50,4 +50,22 @@ test('a lost GPU device falls back to the next backend with a message', async ({
   // and compute still works on the new backend
   await page.getByTestId('diag-run').click()
   await expect(page.getByTestId('diag-tfjs-wasm')).toHaveAttribute('data-agrees', 'true', { timeout: 180_000 })
+})
+
+test('the responsiveness rule catches compute on the main thread (a 300 ms script in a click handler)', async ({ page }) => {
+  await page.goto('/?backend=wasm#/toy')
+  await recordLongTasks(page)
+  await expectResponsive(page)
+  await page.evaluate(() => {
+    const b = document.createElement('button')
+    b.textContent = 'busy'
+    b.onclick = () => {
+      const t = performance.now()
+      while (performance.now() - t < 300) { /* a main-thread loop, as a sampling loop would be */ }
+    }
+    document.body.append(b)
+  })
+  await page.getByRole('button', { name: 'busy' }).click()
+  await page.waitForTimeout(500)
+  await expect(expectResponsive(page)).rejects.toThrow(/main-thread long tasks/)
 })
