@@ -12,8 +12,8 @@
 // e.g. 1,0), --ortweb-threads=1,2 (Node), --ortvjp-reps=12, --no-build (reuse dist/), --json=path (also write the
 // rows as JSON), --baseline=path/to/diff/index.ts (another copy of the tfjs executor, e.g. the previous commit's:
 // timed on Node wasm interleaved with this one, same run).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
@@ -28,6 +28,7 @@ import type { OrtRuntime } from '../src/engines/onnx/ortvjp'
 import type { EngineBenchReply } from '../src/bench/engineBench.worker'
 import type { OrtVjpBenchReply, OrtWebEnv } from '../src/bench/ortVjpBench.worker'
 import type { RunEngineBench, RunOrtVjpBench } from '../src/bench/enginePage'
+import { servePreview } from './preview'
 
 const ROOT = join(import.meta.dirname, '..')
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]))
@@ -82,36 +83,16 @@ async function nodeBackend(backend: string, models: BenchModel[]): Promise<Engin
   return benchEngine(models, BATCHES, NODE_REPS[backend] as Reps, MLP_STEPS[backend] ?? 3, (s) => process.stderr.write(`node ${s}\n`))
 }
 
-async function waitFor(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500))
-  }
-  throw new Error(`${url} did not come up in ${ms / 1000} s`)
-}
-
 interface BrowserResult { rows: EngineTimings[]; ortVjp: OrtVjpRun[]; ortEnv: OrtWebEnv[]; errors: string[]; browser: string; seconds: number }
 
 async function browserBackends(backends: string[], ortThreads: number[]): Promise<BrowserResult> {
   const t0 = performance.now()
-  const port = Number(process.env.PREVIEW_PORT ?? 4173)
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
-  if (!args.has('no-build') || !existsSync(join(ROOT, 'dist', 'bench-engine.html'))) {
-    process.stderr.write('building the app (vite build)…\n')
-    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-  }
-  const server: ChildProcess = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore' })
+  const server = await servePreview('bench-engine.html', args.has('no-build'))
   const { chromium } = await import('@playwright/test')
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--disable-quic'] })
   const out: BrowserResult = { rows: [], ortVjp: [], ortEnv: [], errors: [], browser: '', seconds: 0 }
   try {
-    const base = `http://127.0.0.1:${port}`
-    await waitFor(`${base}/bench-engine.html`, 60_000)
+    const base = server.base
     for (const backend of backends) {
       for (const threads of backend === 'ortvjp' ? ortThreads : [0]) {
         const page = await browser.newPage()
@@ -146,7 +127,7 @@ async function browserBackends(backends: string[], ortThreads: number[]): Promis
     return out
   } finally {
     await browser.close()
-    server.kill()
+    server.stop()
     out.seconds = (performance.now() - t0) / 1000
   }
 }
