@@ -9,9 +9,9 @@
 // navigator.hardwareConcurrency); in Node against ORT-node forwards timed in the same rounds.
 // Options: --skip-browser, --skip-node, --skip-ortvjp, --only=ortvjp|tfjs, --models=cifar10-unet,mri-unet,
 // --batches=1,4, --browser-backends=webgpu,webgl,wasm,ortvjp, --browser-ort-threads=0 (0 = hardwareConcurrency;
-// e.g. 1,0), --ortweb-threads=1,2 (Node), --ortvjp-reps=12, --no-build (reuse dist/), --json=path (also write the
-// rows as JSON), --baseline=path/to/diff/index.ts (another copy of the tfjs executor, e.g. the previous commit's:
-// timed on Node wasm interleaved with this one, same run).
+// e.g. 1,0), --ortweb-threads=1,2 (Node), --ortvjp-reps=12, --ortvjp-warmup-ms=0 (warm each batch this long too),
+// --no-build (reuse dist/), --json=path (also write the rows as JSON), --baseline=path/to/diff/index.ts (another
+// copy of the tfjs executor, e.g. the previous commit's: timed on Node wasm interleaved with this one, same run).
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -40,6 +40,7 @@ if (ONLY !== undefined && ONLY !== 'ortvjp' && ONLY !== 'tfjs') throw new Error(
 const RUN_TFJS = ONLY !== 'ortvjp'
 const RUN_ORTVJP = ONLY !== 'tfjs' && !args.has('skip-ortvjp')
 const ORTVJP_REPS: Reps = { warmup: 3, reps: Number(args.get('ortvjp-reps') ?? 12) }
+const ORTVJP_WARMUP_MS = Number(args.get('ortvjp-warmup-ms') ?? 0)
 /** The interleaved references of the ORT-VJP rounds in Node. */
 const REF1 = 'ORT-node 1 thr'
 const REF2 = 'ORT-node 2 thr'
@@ -102,7 +103,7 @@ async function browserBackends(backends: string[], ortThreads: number[]): Promis
         if (backend === 'ortvjp') {
           const reply = await page.evaluate(
             async (o) => (window as unknown as { runOrtVjpBench: RunOrtVjpBench }).runOrtVjpBench(o),
-            { modelIds: MODELS, batches: BATCHES, reps: ORTVJP_REPS, threads },
+            { modelIds: MODELS, batches: BATCHES, reps: ORTVJP_REPS, threads, minWarmupMs: ORTVJP_WARMUP_MS },
           ) as OrtVjpBenchReply
           for (const l of reply.log) process.stderr.write(`browser ${l}\n`)
           if (reply.ok) {
@@ -200,7 +201,7 @@ async function ortVjpNode(models: BenchModel[], rt: OrtRuntime, label: string): 
   for (const m of models) for (const thr of [1, 2]) sessions.set(`${m.id}/${thr}`, await ort.InferenceSession.create(m.bytes, { intraOpNumThreads: thr }))
   const ref = (thr: number): RefForward => async (m, b, x) => { await (sessions.get(`${m.id}/${thr}`) as ort.InferenceSession).run(ortFeeds(m, b, x)) }
   try {
-    return await timeOrtVjp(rt, models, BATCHES, ORTVJP_REPS, { [REF1]: ref(1), [REF2]: ref(2) }, (s) => process.stderr.write(`${label} ${s}\n`))
+    return await timeOrtVjp(rt, models, BATCHES, ORTVJP_REPS, { [REF1]: ref(1), [REF2]: ref(2) }, (s) => process.stderr.write(`${label} ${s}\n`), ORTVJP_WARMUP_MS)
   } finally {
     for (const s of sessions.values()) await s.release()
   }
@@ -218,7 +219,7 @@ async function childOrtWeb(threads: number): Promise<void> {
 /** Runs this file as a child process for onnxruntime-web at `threads` (ort-web's thread count is per process). */
 function ortWebInChild(threads: number): Promise<{ t: OrtVjpTiming[]; env: { numThreads?: number; asked: number } }> {
   const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
-  const passOn = ['models', 'batches', 'ortvjp-reps'].flatMap((k) => (args.has(k) ? [`--${k}=${args.get(k) ?? ''}`] : []))
+  const passOn = ['models', 'batches', 'ortvjp-reps', 'ortvjp-warmup-ms'].flatMap((k) => (args.has(k) ? [`--${k}=${args.get(k) ?? ''}`] : []))
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsx, join(ROOT, 'bench', 'engine.ts'), `--child-ortweb=${threads}`, ...passOn], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     let stdout = ''

@@ -11,6 +11,8 @@ export interface OrtVjpBenchRequest {
   reps: Reps
   /** ort.env.wasm.numThreads; 0 = navigator.hardwareConcurrency (or 2 when it is unknown). */
   threads: number
+  /** Warm up each batch for at least this long as well (ms). */
+  minWarmupMs?: number
 }
 
 export interface OrtWebEnv {
@@ -36,7 +38,7 @@ self.onmessage = async (ev: MessageEvent<OrtVjpBenchRequest>) => {
     ort.env.wasm.numThreads = asked
     const models: BenchModel[] = []
     for (const m of req.models) models.push({ id: m.id, bytes: new Uint8Array(await (await fetch(m.url)).arrayBuffer()), sampleShape: m.sampleShape })
-    const result = await timeOrtVjp(rt, models, req.batches, req.reps, {}, (s) => log.push(`ort-web (${asked} thr) ${s}`))
+    const result = await timeOrtVjp(rt, models, req.batches, req.reps, {}, (s) => log.push(`ort-web (${asked} thr) ${s}`), req.minWarmupMs ?? 0)
     const w = ort.env.wasm
     const env: OrtWebEnv = {
       wasm: { numThreads: w.numThreads, simd: w.simd, proxy: w.proxy, asked },

@@ -1,7 +1,8 @@
 // The ORT-VJP executor's timings for `npm run bench:engine`, the same code in Node (onnxruntime-node or
 // onnxruntime-web's wasm build) and in the browser bench worker (onnxruntime-web): per model, the executor's
 // creation (probe, transform, three sessions), then per batch rounds of [reference forwards…, the executor's plain
-// forward, its forward with saved activations (linearize), one VJP], interleaved so all see the same load.
+// forward, its forward with saved activations (linearize), one VJP], interleaved so all see the same load; warm-up
+// rounds first (a count and, optionally, a minimum time).
 // No assertions: it measures and reports.
 import { type OrtRuntime, OrtVjpExecutor } from '../engines/onnx/ortvjp/executor'
 import { type BenchModel, median, type Reps } from './engineBench'
@@ -37,6 +38,8 @@ export async function timeOrtVjp(
   r: Reps,
   refs: Readonly<Record<string, RefForward>> = {},
   log: (s: string) => void = () => {},
+  /** Warm up each batch for at least this long too (ms). */
+  minWarmupMs = 0,
 ): Promise<OrtVjpTiming[]> {
   const out: OrtVjpTiming[] = []
   for (const m of models) {
@@ -51,12 +54,22 @@ export async function timeOrtVjp(
         const plain: number[] = []
         const fw: number[] = []
         const vj: number[] = []
-        for (let i = 0; i < r.warmup + r.reps; i++) {
-          const keep = i >= r.warmup
+        // warm-up: at least r.warmup rounds and at least minWarmupMs (wasm tiers up hot functions while it runs)
+        const tw = performance.now()
+        let warm = 0
+        while (warm < r.warmup || performance.now() - tw < minWarmupMs) {
+          for (const run of Object.values(refs)) await run(m, b, x)
+          await ex.forward(x, 1)
+          const lin = await ex.linearize(x, 1)
+          await lin.vjp(v)
+          lin.dispose()
+          warm++
+        }
+        for (let i = 0; i < r.reps; i++) {
           for (const [k, run] of Object.entries(refs)) {
             const s = performance.now()
             await run(m, b, x)
-            if (keep) ref[k]?.push(performance.now() - s)
+            ref[k]?.push(performance.now() - s)
           }
           const s0 = performance.now()
           await ex.forward(x, 1)
@@ -66,11 +79,9 @@ export async function timeOrtVjp(
           await lin.vjp(v)
           const s3 = performance.now()
           lin.dispose()
-          if (keep) {
-            plain.push(s1 - s0)
-            fw.push(s2 - s1)
-            vj.push(s3 - s2)
-          }
+          plain.push(s1 - s0)
+          fw.push(s2 - s1)
+          vj.push(s3 - s2)
         }
         const t: OrtVjpTiming = { model: m.id, batch: b, initMs, refMs: Object.fromEntries(Object.entries(ref).map(([k, ts]) => [k, median(ts)])), plainMs: median(plain), forwardMs: median(fw), vjpMs: median(vj) }
         log(`${m.id} b${b}: ${Object.entries(t.refMs).map(([k, ms]) => `${k} ${ms.toFixed(1)}, `).join('')}plain fwd ${t.plainMs.toFixed(1)}, fwd+saves ${t.forwardMs.toFixed(1)}, VJP ${t.vjpMs.toFixed(1)} ms`)
