@@ -16,6 +16,8 @@ import { fitGaussianPrior } from '../src/core/em/gaussianFit'
 import { MANIFOLD_DIM } from '../src/core/data/manifoldTask'
 import { mulberry32 } from '../src/core/linalg/random'
 import { MlpModel } from '../src/engines/tfjs/mlpModel'
+import { makeManifoldTask } from '../src/core/data/manifoldTask'
+import { sinkhornCost, sinkhornDivergence } from '../src/core/metrics/sinkhorn'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k!, v.join('=')] as [string, string] }))
 const preset = (args.get('preset') ?? 'default') as ManifoldPreset
@@ -86,13 +88,25 @@ if (args.has('oracle')) {
   data.dispose()
   model.dispose()
 } else {
+  // `--eval=N`: a second, larger evaluation (N truth points per set, drawn from the same manifold after the
+  // observations' truth) of each lap's first N kept samples, to measure the 256-point estimate's noise.
+  const evalN = Number(args.get('eval') ?? 0)
+  const big = evalN > 0 ? makeManifoldTask({ count: config.observations, evalSize: evalN, seed: config.seed, sigmaY: config.sigmaY }) : null
+  const bigRef = big ? sinkhornCost(big.evalA, big.evalB, MANIFOLD_DIM).cost : 0
+  const side = (v: Float32Array): Record<string, number> => {
+    if (!big) return {}
+    const n = Math.min(evalN, v.length / MANIFOLD_DIM)
+    const t1 = performance.now()
+    const s = sinkhornDivergence(big.evalA.subarray(0, n * MANIFOLD_DIM), big.evalB.subarray(0, n * MANIFOLD_DIM), Float64Array.from(v.subarray(0, n * MANIFOLD_DIM)), MANIFOLD_DIM, { reference: n === evalN ? bigRef : undefined })
+    return { [`sinkhorn${evalN}`]: s, evalSeconds: (performance.now() - t1) / 1000 }
+  }
   let lapStart = performance.now()
   let eStart: number | null = null
   const t0 = performance.now()
   await runManifold(config, undefined, (r) => {
     const now = performance.now()
     const mstep = eStart === null ? 0 : (eStart - lapStart) / 1000
-    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, total: (now - t0) / 1000, load1: loadavg()[0] })
+    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
     lapStart = performance.now()
     eStart = null
   }, {

@@ -5,6 +5,7 @@ import { CornerPlot } from '../../plots/CornerPlot'
 import { LineChart } from '../../plots/LineChart'
 import { ProgressBar } from '../../components/ProgressBar'
 import { StoredRuns, downloadText } from '../../components/StoredRuns'
+import { lapTimeSummary } from './lapTime'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
@@ -75,6 +76,14 @@ function RunControls() {
       <ul className="hint">{describeConfig(config).map((l) => <li key={l}>{l}</li>)}</ul>
     </div>
   )
+}
+
+/** The lap time this run really has (mean of its finished M/E laps), shown while it runs and after. */
+function LapTimeNote() {
+  const run = useManifold((s) => s.run)
+  const laps = useManifold((s) => s.laps)
+  const text = run ? lapTimeSummary(laps, run.config.laps) : undefined
+  return text ? <p className="hint" data-testid="em-lap-time">{text}</p> : null
 }
 
 function RunProgress() {
@@ -187,6 +196,7 @@ export function ManifoldPage() {
       <RunControls />
       {message && <p className="notice" role="status" data-testid="em-message">{message}</p>}
       <RunProgress />
+      <LapTimeNote />
       {run && <LapViewer />}
       <RunList />
     </section>
