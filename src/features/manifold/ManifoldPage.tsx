@@ -9,7 +9,7 @@ import { lapTimeSummary } from './lapTime'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
-  default: 'scaled down from the paper: about 25 s per lap, 12 laps in about 5 minutes, on a 2-core CPU with tfjs-wasm (measured 2026-12-01, docs/manifold-retune.md)',
+  default: 'scaled down from the paper: 12 laps, each 26–31 s of CPU time in this page (tfjs-wasm, 2-core CPU, measured 2026-12-01, docs/manifold-retune.md): about 5–6 minutes when the CPU is free, several times longer when other programs share it — this run’s own lap time is shown once lap 1 is done',
   paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
 }
 
