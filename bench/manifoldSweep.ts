@@ -1,10 +1,11 @@
 // `npm run bench:manifold:sweep -- --preset=default --set=train.steps=640,estep.steps=16 --laps=10 --out=sweep.jsonl`
 // One DiEM manifold run (the lab's code, tfjs-wasm in Node) with preset fields overridden, logging per lap:
 // Sinkhorn, sliced Wasserstein, lap seconds split into M-step / E-step+metrics, kept samples, the 1-minute load
-// average at the end of the lap. Used to retune the default preset (docs/manifold-retune.md).
+// average at the end of the lap; `--eval=N` adds a second Sinkhorn on N truth points, `--run-file=f.json` writes
+// the run as the lab's export file after every lap (import it in the page). Used to retune the default preset (docs/manifold-retune.md).
 // `--oracle` instead trains the MLP on the hidden truth (count points) for train.steps × laps steps and then runs
 // one E-step: the floor the E-step settings allow with a well-fitted prior.
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
@@ -16,6 +17,10 @@ import { fitGaussianPrior } from '../src/core/em/gaussianFit'
 import { MANIFOLD_DIM } from '../src/core/data/manifoldTask'
 import { mulberry32 } from '../src/core/linalg/random'
 import { MlpModel } from '../src/engines/tfjs/mlpModel'
+import { makeManifoldTask } from '../src/core/data/manifoldTask'
+import { sinkhornCost, sinkhornDivergence } from '../src/core/metrics/sinkhorn'
+import { encodeRun } from '../src/app/persistence/runFile'
+import type { LapRow, RunRecord } from '../src/app/persistence/runsDb'
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k!, v.join('=')] as [string, string] }))
 const preset = (args.get('preset') ?? 'default') as ManifoldPreset
@@ -86,13 +91,34 @@ if (args.has('oracle')) {
   data.dispose()
   model.dispose()
 } else {
+  // `--eval=N`: a second, larger evaluation (N truth points per set, drawn from the same manifold after the
+  // observations' truth) of each lap's first N kept samples, to measure the 256-point estimate's noise.
+  const evalN = Number(args.get('eval') ?? 0)
+  const big = evalN > 0 ? makeManifoldTask({ count: config.observations, evalSize: evalN, seed: config.seed, sigmaY: config.sigmaY }) : null
+  const bigRef = big ? sinkhornCost(big.evalA, big.evalB, MANIFOLD_DIM).cost : 0
+  const side = (v: Float32Array): Record<string, number> => {
+    if (!big) return {}
+    const n = Math.min(evalN, v.length / MANIFOLD_DIM)
+    const t1 = performance.now()
+    const s = sinkhornDivergence(big.evalA.subarray(0, n * MANIFOLD_DIM), big.evalB.subarray(0, n * MANIFOLD_DIM), Float64Array.from(v.subarray(0, n * MANIFOLD_DIM)), MANIFOLD_DIM, { reference: n === evalN ? bigRef : undefined })
+    return { [`sinkhorn${evalN}`]: s, evalSeconds: (performance.now() - t1) / 1000 }
+  }
+  // `--run-file=run.json`: the run as the lab's export file, rewritten after every lap (import it in the page to
+  // look at the laps).
+  const runFile = args.get('run-file')
+  const run: RunRecord = { id: `sweep-${label}`, name: `${label} (sweep) · seed ${config.seed}`, createdAt: Date.now(), config, status: 'running' }
+  const rows: LapRow[] = []
   let lapStart = performance.now()
   let eStart: number | null = null
   const t0 = performance.now()
   await runManifold(config, undefined, (r) => {
     const now = performance.now()
     const mstep = eStart === null ? 0 : (eStart - lapStart) / 1000
-    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, total: (now - t0) / 1000, load1: loadavg()[0] })
+    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
+    if (runFile) {
+      rows.push({ ...r, runId: run.id })
+      writeFileSync(runFile, encodeRun({ ...run, status: r.lap + 1 >= config.laps ? 'done' : 'stopped', lapsFinished: rows.length }, rows))
+    }
     lapStart = performance.now()
     eStart = null
   }, {

@@ -15,7 +15,7 @@ import { mmpsHeuristicGuided } from '../posterior/mmpsHeuristic'
 import type { Mat } from '../linalg/dense'
 import type { ManifoldTask } from '../data/manifoldTask'
 import { MANIFOLD_DIM } from '../data/manifoldTask'
-import { sinkhornDivergence } from '../metrics/sinkhorn'
+import { sinkhornCost, sinkhornDivergence } from '../metrics/sinkhorn'
 import { slicedWasserstein } from '../metrics/slicedWasserstein'
 
 export interface TrainSettings {
@@ -81,12 +81,25 @@ export function keepInRange(x: Float32Array, d: number): { kept: Float32Array; c
   return { kept: out.slice(0, k * d), count: k }
 }
 
+/** OT(u1, u2) of the first n points of the two truth sets: the same every lap, so computed once per task and n. */
+const references = new WeakMap<ManifoldTask, Map<number, number>>()
+function truthReference(task: ManifoldTask, n: number): number {
+  let byN = references.get(task)
+  if (!byN) references.set(task, (byN = new Map()))
+  let ref = byN.get(n)
+  if (ref === undefined) {
+    ref = sinkhornCost(task.evalA.subarray(0, n * MANIFOLD_DIM), task.evalB.subarray(0, n * MANIFOLD_DIM), MANIFOLD_DIM).cost
+    byN.set(n, ref)
+  }
+  return ref
+}
+
 export function lapMetrics(task: ManifoldTask, samples: Float32Array, evalSize: number, seed: number): LapMetrics {
   const d = MANIFOLD_DIM
   const n = Math.min(evalSize, samples.length / d)
   const v = Float64Array.from(samples.subarray(0, n * d))
   return {
-    sinkhorn: sinkhornDivergence(task.evalA.subarray(0, n * d), task.evalB.subarray(0, n * d), v, d),
+    sinkhorn: sinkhornDivergence(task.evalA.subarray(0, n * d), task.evalB.subarray(0, n * d), v, d, { reference: truthReference(task, n) }),
     slicedWasserstein: slicedWasserstein(task.evalA, v, d, { projections: 64, seed }),
   }
 }

@@ -1,5 +1,6 @@
 // Manifold-lab presets (algorithms.md §4.2/§5 table). `paper` is the paper's configuration; `default` is
-// scaled to about 25 s per lap (12 laps ≈ 5 min) on a 2-core CPU with tfjs-wasm; `tiny` is for tests.
+// scaled to 26–31 CPU-seconds per lap in the page (tfjs-wasm, 2-core CPU; 12 laps ≈ 5–6 min on a free CPU, estimated from
+// the CPU time measured 2026-12-01, docs/manifold-retune.md §4); `tiny` is for tests.
 // default (docs/manifold-retune.md): the E-step's sampler steps set the floor the EM settles on (with a prior fitted
 // to the truth, PC 32 steps land 0.22 Sinkhorn away, 128 steps 0.07), so they went 32 → 128; the MLP 3×128 fits as
 // well as 3×256 at about half the cost, which pays for 640 M-step steps instead of 160.

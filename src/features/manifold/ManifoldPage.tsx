@@ -5,10 +5,11 @@ import { CornerPlot } from '../../plots/CornerPlot'
 import { LineChart } from '../../plots/LineChart'
 import { ProgressBar } from '../../components/ProgressBar'
 import { StoredRuns, downloadText } from '../../components/StoredRuns'
+import { lapTimeSummary } from './lapTime'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
-  default: 'scaled down from the paper: about 25 s per lap, 12 laps in about 5 minutes, on a 2-core CPU with tfjs-wasm (measured 2026-12-01, docs/manifold-retune.md)',
+  default: 'scaled down from the paper: 12 laps, each 26–31 s of CPU time in this page (tfjs-wasm, 2-core CPU, measured 2026-12-01, docs/manifold-retune.md): about 5–6 minutes when the CPU is free, several times longer when other programs share it — this run’s own lap time is shown once lap 1 is done',
   paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
 }
 
@@ -75,6 +76,14 @@ function RunControls() {
       <ul className="hint">{describeConfig(config).map((l) => <li key={l}>{l}</li>)}</ul>
     </div>
   )
+}
+
+/** The lap time this run really has (mean of its finished M/E laps), shown while it runs and after. */
+function LapTimeNote() {
+  const run = useManifold((s) => s.run)
+  const laps = useManifold((s) => s.laps)
+  const text = run ? lapTimeSummary(laps, run.config.laps) : undefined
+  return text ? <p className="hint" data-testid="em-lap-time">{text}</p> : null
 }
 
 function RunProgress() {
@@ -187,6 +196,7 @@ export function ManifoldPage() {
       <RunControls />
       {message && <p className="notice" role="status" data-testid="em-message">{message}</p>}
       <RunProgress />
+      <LapTimeNote />
       {run && <LapViewer />}
       <RunList />
     </section>
