@@ -10,13 +10,13 @@
 // Every image has its own posterior sample; each task's operator is shared by the batch (as bench:studio); the
 // same seeds for every prior, so the PSNR differences are paired over the same digits and the same noise.
 // Writes the block between `<!-- em-studio -->` and `<!-- /em-studio -->` of --out (appended when absent), one
-// JSON line per finished row to --rows, and --png: observation / EM-prior / clean-prior / Gaussian / truth for
-// the first --png-count digits of the first task, with the first MMPS method (else the last method).
+// JSON line per finished row to --rows, and per task <--png>-<task>.png: observation / EM-prior / clean-prior /
+// Gaussian / truth for the first --png-count digits, with the first MMPS method (else the last method).
 //   flags: --weights=<file> (required unless --priors has no em) --n=32 --from=0 (positions in the held-out 2,000)
 //          --tasks=digit-box,random (studio presets) --steps=<the preset's: digit-box 32, random 10>
 //          --methods=dps,pigdm,tmpd,diffpir,mmps:cg:3 (the studio's default) --priors=clean,em,gaussian --seed=0
 //          --gaussian-preset=<the weights' meta.preset> --out=docs/results.md --rows=.bench/em-studio-rows.jsonl
-//          --png=docs/em-studio-digit-box.png --png-count=8 --backend=wasm --render=a.jsonl,b.jsonl (no sampling)
+//          --png=docs/em-studio (→ docs/em-studio-<task>.png; empty: none) --png-count=8 --backend=wasm --render=a.jsonl,b.jsonl (no sampling)
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createHash } from 'node:crypto'
@@ -112,7 +112,7 @@ const seed = Number(arg('seed', '0'))
 const priorKeys = arg('priors', 'clean,em,gaussian').split(',') as PriorKey[]
 for (const p of priorKeys) if (!(p in PRIOR_LABELS)) throw new Error(`--priors: unknown prior ${p} (clean, em, gaussian)`)
 const rowsFile = arg('rows', '.bench/em-studio-rows.jsonl')
-const pngFile = arg('png', 'docs/em-studio-digit-box.png')
+const pngPrefix = arg('png', 'docs/em-studio')
 const pngCount = Number(arg('png-count', '8'))
 mkdirSync(dirname(rowsFile), { recursive: true })
 await tf.setBackend(arg('backend', 'wasm'))
@@ -176,48 +176,15 @@ const runInfo = {
   data: `${n} held-out MNIST digits, positions ${from}–${from + n - 1} of the 2,000 held out by the image EM lab's fixed split (digits.ts emDigitSplit, seed 0: never an observation of any EM run, never a training digit of models/mnist-unet); package indices (of the 10,000, class order) ${digits.indices.join(', ')}; classes ${digits.labels.join('')}. x = 4p − 2. One posterior sample each, DDPM sampler (seed ${seed}), x̂ clamped to [−2, 2] before guidance, the studio preset's σ_y; one operator per task shared by the batch (bench:studio's convention; operator seed ${seed}, noise seed ${seed + 101}); PSNR on [−2, 2] → [0, 1], clipped. The classifier reads ${truthOk}/${n} of the true digits as their class.`,
 }
 
-const rows: Row[] = []
-const pictures: Partial<Record<PriorKey, Float32Array>> = {}
-let pictureObs: { values: Float32Array; observed: Float32Array } | undefined
-const pictureMethod = methods.find((m) => m.name === 'mmps') ?? methods.at(-1)!
-for (const [ti, task] of tasks.entries()) {
-  const cfg = applyPreset(DEFAULT_CONFIG, task)
-  if (cfg.corruption.kind === 'mri') throw new Error(`task ${task} is not a digit task`)
-  const steps = Number(arg('steps', String(cfg.steps)))
-  const taskLabel = task === 'digit-box' ? `digit box ${cfg.corruption.box}×${cfg.corruption.box} at (${cfg.corruption.top}, ${cfg.corruption.left}), σ_y ${cfg.sigmaY}` : cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} % deleted, σ_y ${cfg.sigmaY}` : `${task}, σ_y ${cfg.sigmaY}`
-  const A = buildOperator(cfg.corruption, [...SHAPE], seed)
-  const y = observe(A, x, cfg.sigmaY, seed + 101)
-  if (ti === 0) {
-    const [aty, seen] = tf.tidy(() => [A.adjoint(y), A.adjoint(A.apply(tf.onesLike(x)))])
-    pictureObs = { values: (await aty!.data()) as Float32Array, observed: (await seen!.data()) as Float32Array }
-    tf.dispose([aty!, seen!])
-  }
-  for (const m of methods) {
-    for (const p of priorKeys) {
-      const b = await samplePosterior(dens[p]!, A, y, cfg.sigmaY, m, n, SHAPE, steps, seed)
-      const sc = scoreImages(unit, b.data, SHAPE)
-      const row: Row = { task: taskLabel, prior: p, label: methodLabel(m), steps, psnr: sc.psnr, ssim: sc.ssim, sPerSample: b.seconds / n, vjpPerStep: b.vjpPerStep, diverged: sc.bad, psnrImages: sc.psnrImages, classOk: await classOk(b.data), run: { ...runInfo, finished: new Date().toISOString() } }
-      rows.push(row)
-      appendFileSync(rowsFile, JSON.stringify(row) + '\n')
-      if (ti === 0 && m === pictureMethod) pictures[p] = b.data
-      process.stderr.write(`${task} ${row.label} ${steps} ${p}: ${row.psnr.toFixed(2)} ± ${meanSe(sc.psnrImages).se.toFixed(2)} dB, class ${row.classOk!.reduce((a, c) => a + c, 0)}/${n}, ${b.seconds.toFixed(0)} s\n`)
-    }
-  }
-  tf.dispose(y)
-  A.dispose()
-}
-const load1 = loadavg()[0]
-for (const r of rows) r.run.machine = `${r.run.machine}, ${load1.toFixed(1)} at the end`
-write(rows)
-
-// the picture: columns = digits; rows = observation (deleted pixels dark red), EM, clean, Gaussian, truth
-if (pngFile && pictureObs) {
-  const k = Math.min(pngCount, n)
+/** The picture of one task: columns = digits; rows = observation (deleted pixels dark red), EM, clean, Gaussian, truth. */
+function writePicture(file: string, obs: { values: Float32Array; observed: Float32Array }, samples: Partial<Record<PriorKey, Float32Array>>, k: number): string[] {
   const grey = (v: number): number => Math.round(255 * Math.min(1, Math.max(0, (v + 2) / 4)))
+  const g3 = (v: number): [number, number, number] => { const g = grey(v); return [g, g, g] }
+  const order = (['em', 'clean', 'gaussian'] as const).filter((q) => samples[q])
   const bands: Array<(i: number, p: number) => [number, number, number]> = [
-    (i, p) => (pictureObs!.observed[i * 784 + p]! > 0.5 ? [grey(pictureObs!.values[i * 784 + p]!), grey(pictureObs!.values[i * 784 + p]!), grey(pictureObs!.values[i * 784 + p]!)] : [150, 30, 30]),
-    ...(['em', 'clean', 'gaussian'] as const).filter((q) => pictures[q]).map((q) => (i: number, p: number): [number, number, number] => { const g = grey(pictures[q]![i * 784 + p]!); return [g, g, g] }),
-    (i, p) => { const g = grey(digits.images[i * 784 + p]!); return [g, g, g] },
+    (i, p) => (obs.observed[i * 784 + p]! > 0.5 ? g3(obs.values[i * 784 + p]!) : [150, 30, 30]),
+    ...order.map((q) => (i: number, p: number) => g3(samples[q]![i * 784 + p]!)),
+    (i, p) => g3(digits.images[i * 784 + p]!),
   ]
   const s = 3, gap = 2, cellW = 28 * s + gap
   const png = new PNG({ width: k * cellW - gap, height: bands.length * cellW - gap })
@@ -231,9 +198,46 @@ if (pngFile && pictureObs) {
       }
     }
   })
-  writeFileSync(pngFile, PNG.sync.write(png))
-  process.stderr.write(`${pngFile}: rows observation, ${(['em', 'clean', 'gaussian'] as const).filter((q) => pictures[q]).join(', ')}, truth; ${pictureMethod.name} on ${tasks[0]}\n`)
+  writeFileSync(file, PNG.sync.write(png))
+  return ['observation', ...order, 'truth']
 }
+
+const rows: Row[] = []
+const pictureMethod = methods.find((m) => m.name === 'mmps') ?? methods.at(-1)!
+for (const task of tasks) {
+  const cfg = applyPreset(DEFAULT_CONFIG, task)
+  if (cfg.corruption.kind === 'mri') throw new Error(`task ${task} is not a digit task`)
+  const steps = Number(arg('steps', String(cfg.steps)))
+  const taskLabel = task === 'digit-box' ? `digit box ${cfg.corruption.box}×${cfg.corruption.box} at (${cfg.corruption.top}, ${cfg.corruption.left}), σ_y ${cfg.sigmaY}` : cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} % deleted, σ_y ${cfg.sigmaY}` : `${task}, σ_y ${cfg.sigmaY}`
+  const A = buildOperator(cfg.corruption, [...SHAPE], seed)
+  const y = observe(A, x, cfg.sigmaY, seed + 101)
+  const [aty, seen] = tf.tidy(() => [A.adjoint(y), A.adjoint(A.apply(tf.onesLike(x)))])
+  const pictureObs = { values: (await aty!.data()) as Float32Array, observed: (await seen!.data()) as Float32Array }
+  tf.dispose([aty!, seen!])
+  const pictures: Partial<Record<PriorKey, Float32Array>> = {}
+  for (const m of methods) {
+    for (const p of priorKeys) {
+      const b = await samplePosterior(dens[p]!, A, y, cfg.sigmaY, m, n, SHAPE, steps, seed)
+      const sc = scoreImages(unit, b.data, SHAPE)
+      const row: Row = { task: taskLabel, prior: p, label: methodLabel(m), steps, psnr: sc.psnr, ssim: sc.ssim, sPerSample: b.seconds / n, vjpPerStep: b.vjpPerStep, diverged: sc.bad, psnrImages: sc.psnrImages, classOk: await classOk(b.data), run: { ...runInfo, finished: new Date().toISOString() } }
+      rows.push(row)
+      appendFileSync(rowsFile, JSON.stringify(row) + '\n')
+      if (m === pictureMethod) pictures[p] = b.data
+      process.stderr.write(`${task} ${row.label} ${steps} ${p}: ${row.psnr.toFixed(2)} ± ${meanSe(sc.psnrImages).se.toFixed(2)} dB, class ${row.classOk!.reduce((a, c) => a + c, 0)}/${n}, ${b.seconds.toFixed(0)} s\n`)
+    }
+  }
+  if (pngPrefix) {
+    const file = `${pngPrefix}-${task}.png`
+    const bands = writePicture(file, pictureObs, pictures, Math.min(pngCount, n))
+    process.stderr.write(`${file}: rows ${bands.join(', ')}; ${methodLabel(pictureMethod)}, the first ${Math.min(pngCount, n)} digits\n`)
+  }
+  tf.dispose(y)
+  A.dispose()
+}
+const load1 = loadavg()[0]
+for (const r of rows) r.run.machine = `${r.run.machine}, ${load1.toFixed(1)} at the end`
+write(rows)
+
 for (const d of Object.values(dens)) (d as Denoiser & { dispose?: () => void }).dispose?.()
 scorer.dispose()
 console.log(readFileSync(out, 'utf8').split(OPEN)[1]?.split(CLOSE)[0])
