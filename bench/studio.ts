@@ -20,12 +20,11 @@ import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { createOnnxDenoiser } from '../src/engines/onnx/diff'
-import { applyPreset, DEFAULT_CONFIG, METHOD_DEFAULTS, type MethodSpec } from '../src/core/studio/config'
+import { applyPreset, DEFAULT_CONFIG } from '../src/core/studio/config'
 import { buildOperator, observe } from '../src/core/studio/problem'
 import { methodLabel } from '../src/core/studio/run'
-import { posteriorDenoiser, isMethodName } from '../src/core/posterior/registry'
-import { sample } from '../src/core/diffusion/sampler'
-import { psnr, ssim, toUnit } from '../src/core/metrics/image'
+import { toUnit } from '../src/core/metrics/image'
+import { fmtSigned as fmt, meanSe, parseMethods, replaceBlock, samplePosterior, scoreImages } from './studioLib'
 import { loadCifarTest, DEFAULT_CIFAR_TEST } from './cifarTest'
 import { loadMriTest, DEFAULT_MRI_ROOT } from './mriTest'
 import { baseline } from '../src/core/studio/problem'
@@ -49,16 +48,6 @@ interface Row {
   /** A baseline without sampling (zero-filled MRI): steps 0, paired with every step count of its task. */
   baseline?: boolean
   run: { command: string; machine: string; model: string; data: string; finished: string }
-}
-
-const fmt = (v: number, d = 2): string => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(d)
-
-/** Mean and standard error of the finite entries. */
-function meanSe(v: number[]): { mean: number; se: number; n: number } {
-  const f = v.filter(Number.isFinite)
-  const mean = f.reduce((a, b) => a + b, 0) / Math.max(1, f.length)
-  const sd = Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, f.length - 1))
-  return { mean, se: sd / Math.sqrt(Math.max(1, f.length)), n: f.length }
 }
 
 /** Per task and step count: MMPS (CG 3) minus every other method, paired over the same images. */
@@ -120,10 +109,7 @@ function renderMri(rows: Row[]): string {
     ...tableLines(rows),
     MRI_CLOSE,
   ].join('\n')
-  const text = existsSync(out) ? readFileSync(out, 'utf8') : ''
-  const a = text.indexOf(MRI_OPEN), b = text.indexOf(MRI_CLOSE)
-  if (a >= 0 && b > a) return text.slice(0, a) + block + text.slice(b + MRI_CLOSE.length)
-  return text.replace(/\n*$/, '') + (text ? '\n\n' : '') + block + '\n'
+  return replaceBlock(existsSync(out) ? readFileSync(out, 'utf8') : '', MRI_OPEN, MRI_CLOSE, block)
 }
 const write = (rows: Row[]): void => writeFileSync(out, isMri ? renderMri(rows) : render(rows))
 
@@ -139,11 +125,7 @@ const n = Number(arg('n', '16'))
 const stepsList = arg('steps', '10,100').split(',').map(Number)
 const tasks = arg('tasks', isMri ? 'mri4,mri8' : 'box,random,blur,sr').split(',')
 const seed = Number(arg('seed', '0'))
-const methods: MethodSpec[] = arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,mmps:cg:3').split(',').map((s) => {
-  const [name = '', solver, iters] = s.split(':')
-  if (!isMethodName(name)) throw new Error(`unknown method ${name}`)
-  return { ...METHOD_DEFAULTS[name], ...(solver ? { solver: solver as MethodSpec['solver'] } : {}), ...(iters ? { iters: Number(iters) } : {}) }
-})
+const methods = parseMethods(arg('methods', 'dps,pigdm,tmpd,diffpir,mmps:cg:1,mmps:cg:3'))
 const zeta = Number(arg('zeta', '0.5'))
 const rowsFile = arg('rows', isMri ? '.bench/studio-mri-rows.jsonl' : '.bench/studio-rows.jsonl')
 mkdirSync(dirname(rowsFile), { recursive: true })
@@ -180,21 +162,7 @@ const runInfo = {
 }
 const taskLabel = (cfg: ReturnType<typeof applyPreset>, task: string): string =>
   cfg.corruption.kind === 'random' ? `random ${Math.round(cfg.corruption.missing * 100)} %` : cfg.corruption.kind === 'mri' ? `MRI R = ${cfg.corruption.accel}` : task
-/** Per-image PSNR (NaN where not finite), the mean PSNR and SSIM over the finite ones, and the count of the others. */
-function score(data: Float32Array): { psnrImages: number[]; psnr: number; ssim: number; bad: number } {
-  let ps = 0, ss = 0, bad = 0
-  const psnrImages: number[] = []
-  for (let i = 0; i < n; i++) {
-    const s = data.subarray(i * px, (i + 1) * px)
-    if (!s.every(Number.isFinite)) { bad++; psnrImages.push(NaN); continue }
-    const u = toUnit(s)
-    psnrImages.push(psnr(unit[i]!, u))
-    ps += psnrImages[i]!
-    ss += ssim(unit[i]!, u, C, H, W)
-  }
-  const ok = Math.max(1, n - bad)
-  return { psnrImages, psnr: ps / ok, ssim: ss / ok, bad }
-}
+const score = (data: Float32Array): ReturnType<typeof scoreImages> => scoreImages(unit, data, shape)
 
 const rows: Row[] = []
 const t00 = performance.now()
@@ -218,17 +186,11 @@ for (const task of tasks) {
   }
   for (const steps of stepsList) {
     for (const m of methods) {
-      const post = posteriorDenoiser(m.name, { denoiser: den, operator: A, y, sigmaY: cfg.sigmaY }, { solver: m.solver, iters: m.iters || undefined, clamp: [-2, 2], zeta })
-      const t0 = performance.now()
-      const xs = await sample(post.fn, [n, ...shape], { steps, sampler: 'ddpm', seed })
-      const data = (await xs.data()) as Float32Array
-      xs.dispose()
-      const seconds = (performance.now() - t0) / 1000
+      const { data, seconds, vjpPerStep } = await samplePosterior(den, A, y, cfg.sigmaY, m, n, shape, steps, seed, zeta)
       const sc = score(data)
-      const cost = post.cost()
       const row: Row = {
         task: taskLabel(cfg, task),
-        label: m.name === 'dps' && zeta !== 0.5 ? `DPS (ζ ${zeta})` : methodLabel(m), steps, psnr: sc.psnr, ssim: sc.ssim, sPerSample: seconds / n, vjpPerStep: cost.vjp / cost.calls, diverged: sc.bad, psnrImages: sc.psnrImages,
+        label: m.name === 'dps' && zeta !== 0.5 ? `DPS (ζ ${zeta})` : methodLabel(m), steps, psnr: sc.psnr, ssim: sc.ssim, sPerSample: seconds / n, vjpPerStep, diverged: sc.bad, psnrImages: sc.psnrImages,
         run: { ...runInfo, finished: new Date().toISOString() },
       }
       rows.push(row)

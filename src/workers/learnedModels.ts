@@ -3,9 +3,9 @@
 // U-Net on [784] vectors in [−1, 1]: D_studio(x, σ) = 2 · D(x / 2, σ / 2), an exact change of units.
 import { tf } from './runtime'
 import type { Denoiser } from '../core/types'
-import { studioUnetDenoiser } from '../engines/tfjs/unetModel'
+import { studioUnetFromWeights } from '../engines/tfjs/unetModel'
 import { getLearned, LEARNED_URL_PREFIX, type LearnedModelRow } from '../app/persistence/learnedModels'
-import { disposeUnet, importUnet, SIDE, type UnetParams } from '../engines/tfjs/unet'
+import { SIDE } from '../engines/tfjs/unet'
 
 export const isLearnedUrl = (url: string): boolean => url.startsWith(LEARNED_URL_PREFIX)
 
@@ -32,9 +32,7 @@ export async function learnedDenoiser(url: string, shape: readonly number[]): Pr
   const hit = built.get(key)
   if (hit) return hit.denoiser
   const row = await learnedRow(url)
-  const params: UnetParams = importUnet(row.weights)
-  const inner = studioUnetDenoiser(`learned ${row.id}`, row.weights.config, params)
-  const denoiser = Object.assign(inner, { dispose: () => disposeUnet(params) })
+  const denoiser = studioUnetFromWeights(`learned ${row.id}`, row.weights)
   built.set(key, { denoiser })
   return denoiser
 }

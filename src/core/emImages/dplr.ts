@@ -15,6 +15,7 @@ import { fillNormal } from '../linalg/random'
 import { bcast, bdot } from '../linalg/batch'
 import type { Cost, Denoiser, Linearization, LinearOperator } from '../types'
 import { CostCounter } from '../denoisers/cost'
+import { ReshapedDenoiser } from '../denoisers/reshaped'
 import { BatchedMaskOperator } from './corruption'
 
 export interface DplrGaussian {
@@ -136,6 +137,19 @@ export class DplrGaussianDenoiser implements Denoiser {
     }
   }
   dispose(): void { this.t.dispose() }
+}
+
+/** The same Gaussian in units x' = s·x: mean s·μ, Σ' = s²Σ (D' = s²D, U' = s·U). */
+export function scaleDplr(g: DplrGaussian, s: number): DplrGaussian {
+  return { n: g.n, rank: g.rank, mean: Float32Array.from(g.mean, (v) => s * v), noise: s * s * g.noise, u: Float32Array.from(g.u, (v) => s * v) }
+}
+
+/**
+ * The lap-0 Gaussian (model space x ∈ [−1, 1], [n] vectors) as a studio denoiser: the exact denoiser of the
+ * Gaussian in the studio's units x_s = 2x (= 2·D(x_s/2, σ/2)), on samples of `sampleShape` (e.g. [1, 28, 28]).
+ */
+export function studioDplrDenoiser(g: DplrGaussian, sampleShape: readonly number[]): ReshapedDenoiser {
+  return new ReshapedDenoiser(new DplrGaussianDenoiser(scaleDplr(g, 2)), sampleShape)
 }
 
 /** Unconditional samples (count × n). */

@@ -7,7 +7,7 @@ import type { Tensor2D } from '@tensorflow/tfjs-core'
 import { loadMnist } from '../../core/emImages/mnistLoad'
 import { DIGIT_PIXELS, DIGIT_SIZE, emDigitSplit, toModelSpace, toPixelSpace, type DigitSet } from '../../core/emImages/digits'
 import { corrupt, type ImageObservations } from '../../core/emImages/corruption'
-import { fitGaussianEm, gaussianPosteriorDraws } from '../../core/emImages/gaussianEm'
+import { fitGaussianEm, gaussianPosteriorDraws, type GaussianEmResult } from '../../core/emImages/gaussianEm'
 import { sampleDplr, type DplrGaussian } from '../../core/emImages/dplr'
 import { imageEStep, unconditionalSamples } from '../../core/emImages/estep'
 import type { ImageEmConfig } from '../../core/emImages/presets'
@@ -36,6 +36,11 @@ export function makeImageEmTask(set: DigitSet, c: ImageEmConfig): ImageEmTask {
     evalObs: corrupt(evalTruth, c.evalCount, DIGIT_SIZE, DIGIT_SIZE, c.corruption, c.seed * 7919 + 2),
     evalTruth,
   }
+}
+
+/** Lap 0's Gaussian fit of a run (deterministic in the config): also what bench:em-studio uses as the Gaussian prior. */
+export function fitLapZero(task: ImageEmTask, c: ImageEmConfig, onIteration?: (iteration: number) => void): GaussianEmResult {
+  return fitGaussianEm(task.obs, c.gaussian, c.seed + 17, onIteration)
 }
 
 /** Mean PSNR (pixel space [0, 1]) of completions against the truth, both count × 784 in model space. */
@@ -122,7 +127,7 @@ export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) =>
   } else {
     // lap 0
     cb.onProgress('gaussian', 0, 'lap 0: fitting the Gaussian prior (Monte-Carlo EM, low-rank PPCA)')
-    const fit = fitGaussianEm(task.obs, c.gaussian, c.seed + 17, (it) => cb.onProgress('gaussian', it / c.gaussian.iterations, `lap 0: Gaussian EM iteration ${it}/${c.gaussian.iterations}`))
+    const fit = fitLapZero(task, c, (it) => cb.onProgress('gaussian', it / c.gaussian.iterations, `lap 0: Gaussian EM iteration ${it}/${c.gaussian.iterations}`))
     prior = fit.prior
     samples = fit.samples
     const u = mulberry32(c.seed + 29)

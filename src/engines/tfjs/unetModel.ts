@@ -26,6 +26,15 @@ export function studioUnetDenoiser(name: string, config: UnetConfig, params: Une
   })
 }
 
+/**
+ * A U-Net from its flat weights as the studio's denoiser (studioUnetDenoiser), owning its parameters: what the
+ * worker builds for a learned model (src/workers/learnedModels.ts) and what `npm run bench:em-studio` runs.
+ */
+export function studioUnetFromWeights(name: string, w: UnetWeights): AutodiffDenoiser & { dispose(): void } {
+  const params = importUnet(w)
+  return Object.assign(studioUnetDenoiser(name, w.config, params), { dispose: () => disposeUnet(params) })
+}
+
 export class UnetModel {
   readonly params: UnetParams
   readonly denoiser: AutodiffDenoiser
