@@ -10,7 +10,7 @@ import { cacheKey, forcedVerdict, isSoftware, MEASURE_BUDGET_MS, STARTUP_BUDGET_
 import { adapterInfo, webglRenderer, type GpuDeviceLike } from './gpu'
 import { JobStopped, type Progress } from './jobs'
 import { measureBackends, timeInWorker } from './measure'
-import { evictDenoisers } from './onnxModels'
+import { evictDenoisers, onOrtVjpProgress } from './onnxModels'
 import { backendReady, jobs, setBackendReady, tf } from './runtime'
 import { clearVerdicts, listVerdicts, loadVerdict, saveVerdict } from './verdictCache'
 import { startupWorkload, type WorkloadSpec } from './workloads'
@@ -32,6 +32,8 @@ let forced: TfjsBackend | undefined
 let notice: string | undefined
 let measuring: string | undefined
 let gpuLost: string | undefined
+/** Set while the ORT VJP executor prepares a model (its init stages: seconds on a first visit). */
+let preparing: string | undefined
 let notify: ((s: BackendStatus) => void) | undefined
 const probes = new Map<TfjsBackend, ProbeResult>()
 /** Verdicts reached in this session, by cache key; the specs to re-measure them with. */
@@ -61,8 +63,26 @@ export function status(): BackendStatus {
     verdict: lastVerdict,
     verdicts: [...verdicts.values()],
     measuring,
+    preparing,
     forced,
   }
+}
+
+// the ORT VJP executor's init shows on the badge as it goes; a fallback to tfjs is a notice
+onOrtVjpProgress((e) => {
+  if ('fallback' in e) notice = `The ORT executor could not be used for ${e.model}; computing with the tfjs executor instead (${e.fallback}).`
+  else preparing = e.preparing
+  publish()
+})
+
+/** Applies the verdict's executor to the workload's model; ?executor=ort makes it the ORT executor on wasm. */
+function withExecutor(spec: WorkloadSpec, v: Verdict): Verdict {
+  const ex = spec.executors
+  if (!ex) return v
+  let out = v
+  if (ex.mode === 'ort' && v.chosen === 'wasm' && v.executor !== 'ort-vjp') out = { ...v, executor: 'ort-vjp', reason: `${v.reason}; the ORT executor is forced by ?executor=ort` }
+  ex.use(out.chosen === 'wasm' && out.executor === 'ort-vjp' ? 'ort-vjp' : 'tfjs')
+  return out
 }
 
 function publish(): BackendStatus {
@@ -123,6 +143,15 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
       },
       signal,
     }, spec.workload.kind === 'general' ? STARTUP_BUDGET_MS : MEASURE_BUDGET_MS, (b) => isSoftware(b, env), spec.workload.kind === 'general' ? [] : prescreen(startupVerdict(), env, okBackends()))
+    // the ORT VJP executor, a second candidate on wasm: prepared (not timed: it is cached per model), then the
+    // same step at the same batch
+    if (spec.executors?.mode === 'auto' && okBackends().includes('wasm')) {
+      measuring = `${what}: preparing and timing the ORT executor`
+      publish()
+      onProgress?.(measuring)
+      timings.push(await spec.executors.timeOrt())
+      signal?.throwIfAborted()
+    }
     const v = measuredVerdict(env, spec.workload, timings, Date.now())
     const note = await saveVerdict(v)
     if (note) v.cacheNote = note
@@ -167,7 +196,7 @@ async function preferredFor(spec: WorkloadSpec, signal: AbortSignal, onProgress?
       v = await gate.with({ exclusive: true, label: measuringLabel(spec), signal }, () => verdictFor(spec, signal, onProgress))
     }
   }
-  lastVerdict = v
+  lastVerdict = withExecutor(spec, v)
   publish()
   return v.chosen
 }
@@ -234,7 +263,7 @@ export async function remeasure(id: string, onProgress: (p: Progress) => void): 
     for (let i = 0; i < list.length; i++) {
       const spec = list[i]!
       onProgress({ fraction: i / list.length, message: measuringLabel(spec) })
-      const v = await verdictFor(spec, signal, (m) => onProgress({ fraction: i / list.length, message: m }))
+      const v = withExecutor(spec, await verdictFor(spec, signal, (m) => onProgress({ fraction: i / list.length, message: m })))
       if (note && !v.cacheNote) v.cacheNote = note
       if (v.key === before || !lastVerdict) lastVerdict = v
     }
