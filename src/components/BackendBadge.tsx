@@ -13,11 +13,11 @@ export function BackendBadge() {
   const executor = why !== undefined && status.verdict?.executor === 'ort-vjp' ? 'ort-vjp' : 'tfjs'
   // the reason without the leading "wasm — " / "wasm · ORT executor — " (the badge already names them)
   const short = why?.replace(/^.*? — /, '')
-  const busy = status.measuring ? 'measuring…' : status.preparing
+  const busy = status.preparing ?? (status.measuring ? 'measuring…' : undefined)
   return (
     <span className={`badge badge-${status.backend}`} data-testid="backend-badge" data-backend={status.backend} data-executor={executor} data-source={status.verdict?.source ?? ''} title={title}>
       {executor === 'ort-vjp' ? 'onnxruntime' : 'tfjs'} · {status.backend}
-      {busy ? <span className="badge-why" data-testid="backend-reason" data-busy="true" title={status.measuring ?? status.preparing}> · {busy}</span>
+      {busy ? <span className="badge-why" data-testid="backend-reason" data-busy="true" title={status.preparing ?? status.measuring}> · {busy}</span>
         : short && <span className="badge-why" data-testid="backend-reason"> · {short}</span>}
     </span>
   )
