@@ -33,7 +33,8 @@ for (let v = 1; v <= visits; v++) {
     await page.waitForFunction(() => !(document.querySelector('[data-testid="studio-run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 300_000 })
     const r0 = Date.now()
     await page.getByTestId('studio-run').click()
-    for (const i of [0, 1, 2]) await page.locator(`[data-testid="method-${i}"][data-status="done"]`).waitFor({ timeout: 900_000 })
+    const methods = await page.locator('[data-testid^="method-"][data-status]').count()
+    for (let i = 0; i < methods; i++) await page.locator(`[data-testid="method-${i}"][data-status="done"]`).waitFor({ timeout: 900_000 })
     runS = (Date.now() - r0) / 1000
   } else if (process.argv.includes('--wait-ort')) {
     const w0 = Date.now()
@@ -41,8 +42,8 @@ for (let v = 1; v <= visits; v++) {
   } else {
     await page.waitForFunction(() => document.querySelector('[data-testid="backend-badge"]')?.getAttribute('data-backend'), undefined, { timeout: 120_000 })
   }
-  const badge = await page.getByTestId('backend-badge').textContent()
-  console.log(`visit ${v}${webgpu ? ' (--enable-unsafe-webgpu)' : ''}${query ? ` ?${query}` : ''}: ${runS === undefined ? '' : `studio run ${runS.toFixed(1)} s (click → 3 methods done); `}badge "${badge}"; console errors: ${errors.length}${errors.length ? ` (${errors.slice(0, 3).join(' | ')})` : ''}`)
+  const badge = `${await page.getByTestId('backend-badge').textContent()}` + ` [executor ${await page.getByTestId('backend-badge').getAttribute('data-executor')}]`
+  console.log(`visit ${v}${webgpu ? ' (--enable-unsafe-webgpu)' : ''}${query ? ` ?${query}` : ''}: ${runS === undefined ? '' : `studio run ${runS.toFixed(1)} s (click → every method done); `}badge "${badge}"; console errors: ${errors.length}${errors.length ? ` (${errors.slice(0, 3).join(' | ')})` : ''}`)
   for (const l of lines) console.log(`  ${l}`)
   await page.close()
 }

@@ -63,6 +63,8 @@ export interface Verdict {
   measuredAt: number
   /** How the verdict was reached. */
   source: 'measured' | 'cached' | 'forced'
+  /** Kept for this session only, not stored: the ORT executor was still to be prepared (timed on the next run). */
+  provisional?: boolean
   /** Set when the verdict could not be kept (storage full, blocked, private window). */
   cacheNote?: string
 }
@@ -257,8 +259,10 @@ export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], 
 /** What the reason adds when the ORT executor was a candidate but could not be timed. */
 function executorNote(timings: readonly BackendTiming[], executor: Executor): string {
   const ort = timings.find((t) => executorOf(t) === 'ort-vjp')
-  if (!ort || executor === 'ort-vjp' || ort.status !== 'failed') return ''
-  return ` (the ORT executor was not used: ${ort.reason})`
+  if (!ort || executor === 'ort-vjp') return ''
+  if (ort.status === 'failed') return ` (the ORT executor was not used: ${ort.reason})`
+  if (ort.status === 'skipped') return ` (the ORT executor: ${ort.reason})`
+  return ''
 }
 
 export function measuredVerdict(env: MeasureEnvironment, w: Workload, timings: BackendTiming[], now: number): Verdict {

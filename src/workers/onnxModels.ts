@@ -10,6 +10,7 @@ import { checkModel, createOnnxDenoiser } from '../engines/onnx/diff'
 import { OrtBridgeDenoiser } from '../engines/onnx/ortvjp/syncBridge'
 import { tf } from './runtime'
 import type { BackendTiming, Executor } from './backendChoice'
+import { graphCacheKey, hasGraphs, sha256Hex } from './ortVjpGraphCache'
 import type { OrtVjpServerMessage } from './ortVjpServer.worker'
 import { evictLearned, isLearnedUrl, learnedDenoiser } from './learnedModels'
 
@@ -167,6 +168,29 @@ export async function onnxExecutor(url: string, shape: readonly number[]): Promi
 }
 
 const ortKey = (url: string, shape: readonly number[]): string => `wasm ort-vjp ${shape.join('x')} ${url}`
+/** ORT executors initialised in this session (by ortKey). */
+const ortReady = new Set<string>()
+
+/**
+ * Whether the ORT VJP executor can be timed for this model without a long wait: it is initialised in this session,
+ * or its graphs are cached (a later visit: init is then the sessions only). Otherwise its first init (probe,
+ * transform: tens of seconds on a loaded 2-core machine) would hold up the run it is measured for.
+ */
+export async function ortVjpCheap(url: string, shape: readonly number[]): Promise<boolean> {
+  if (ortReady.has(ortKey(url, shape))) return true
+  try {
+    const bytes = await modelBytes(url)
+    const io = checkModel(bytes).io
+    return !!io && (await hasGraphs(graphCacheKey(await sha256Hex(bytes), { x: io.x, sigma: io.sigma, sampleShape: shape })))
+  } catch {
+    return false
+  }
+}
+
+/** Starts the ORT executor's first init in the background (after a run; progress on the badge). */
+export function prepareOrtVjp(url: string, shape: readonly number[]): void {
+  ortCached(url, shape).catch(() => undefined)
+}
 /** Models the ORT VJP executor could not take in this session (the reason): they stay on tfjs. */
 const ortFailed = new Map<string, string>()
 
@@ -180,6 +204,7 @@ function ortCached(url: string, shape: readonly number[]): Promise<CachedDenoise
     d = (async (): Promise<CachedDenoiser> => {
       const bytes = await modelBytes(url)
       const c = await ortVjpDenoiser(bytes, url.split('/').pop() ?? 'onnx', shape)
+      ortReady.add(key)
       console.info(`[onnx] ${url.split('/').pop() ?? 'onnx'}: exact VJPs on the ORT VJP executor (onnxruntime-web)`)
       return c
     })()
@@ -194,8 +219,10 @@ function ortCached(url: string, shape: readonly number[]): Promise<CachedDenoise
 
 function evictOrtVjp(url: string): void {
   for (const [key, d] of denoisers) {
-    if (!key.startsWith('wasm ort-vjp ') || !key.endsWith(` ${url}`)) continue
+    // only initialised ones: one still preparing in the background is for the next run's measurement
+    if (!key.startsWith('wasm ort-vjp ') || !key.endsWith(` ${url}`) || !ortReady.has(key)) continue
     denoisers.delete(key)
+    ortReady.delete(key)
     d.then((c) => c.dispose(), () => undefined)
   }
 }

@@ -50,6 +50,15 @@ export async function loadGraphs(key: string): Promise<VjpModels | undefined> {
   }
 }
 
+/** Whether graphs are stored under `key` (without reading them). */
+export async function hasGraphs(key: string): Promise<boolean> {
+  try {
+    return (await (await db()).getKey('graphs', key)) !== undefined
+  } catch {
+    return false
+  }
+}
+
 /** Stores the graphs (and drops the entries of older transform versions); returns why it could not, or undefined. */
 export async function saveGraphs(key: string, models: VjpModels): Promise<string | undefined> {
   try {

@@ -2,7 +2,7 @@
 // recipe the measuring worker builds one step from (workloadSteps.ts).
 import type { BackendTiming, Executor, Workload } from './backendChoice'
 import type { WorkloadRecipe } from './workloadSteps'
-import { getExecutorMode, modelBytes, modelHash, ortVjpUnavailable, setExecutorChoice, timeOrtVjp } from './onnxModels'
+import { getExecutorMode, modelBytes, modelHash, ortVjpCheap, ortVjpUnavailable, prepareOrtVjp, setExecutorChoice, timeOrtVjp } from './onnxModels'
 import { isLearnedUrl, learnedRow } from './learnedModels'
 import type { ManifoldConfig } from '../core/em/presets'
 import type { ImageEmConfig } from '../core/emImages/presets'
@@ -21,6 +21,10 @@ export interface ExecutorCandidates {
   mode: 'ort' | 'auto'
   /** Times the ORT VJP executor (init first, with progress; see timeOrtVjp). */
   timeOrt(): Promise<BackendTiming>
+  /** Whether timing it now is cheap (initialised, or its graphs cached); else it is prepared after the run. */
+  cheap(): Promise<boolean>
+  /** Starts its first init in the background. */
+  prepare(): void
   /** The verdict's executor for this model (what onnxDenoiser then builds on wasm). */
   use(e: Executor): void
 }
@@ -41,7 +45,7 @@ export async function unetWorkload(label: string, url: string, shape: [number, n
   return {
     workload: { kind: 'unet', label, modelHash: await modelHash(url), shape, batch, ...(ort && mode === 'auto' ? { executors: ['tfjs', 'ort-vjp'] as const } : {}) },
     recipe: async () => ({ kind: 'unet', shape, batch, bytes: await modelBytes(url) }),
-    ...(ort ? { executors: { mode: mode === 'ort' ? 'ort' : 'auto', timeOrt: () => timeOrtVjp(url, shape, batch), use: (e: Executor) => setExecutorChoice(url, e) } } : {}),
+    ...(ort ? { executors: { mode: mode === 'ort' ? 'ort' : 'auto', timeOrt: () => timeOrtVjp(url, shape, batch), cheap: () => ortVjpCheap(url, shape), prepare: () => prepareOrtVjp(url, shape), use: (e: Executor) => setExecutorChoice(url, e) } } : {}),
   }
 }
 
