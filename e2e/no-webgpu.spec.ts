@@ -21,11 +21,11 @@ test('forcing a missing WebGPU backend says why and still works', async ({ page 
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
 })
 
-test('the default studio run (no URL flags) completes on the measured choice, and the badge and Diagnostics name it', async ({ page }) => {
+test('the default studio run with ?executor=auto completes on the measured choice, and the badge and Diagnostics name it', async ({ page }) => {
   test.setTimeout(600_000)
   const onnx: string[] = []
   page.on('console', (m) => { if (/^\[(onnx|ort-vjp)\]/.test(m.text())) onnx.push(m.text()) })
-  await page.goto('/#/studio')
+  await page.goto('/?executor=auto#/studio')
   await expect(page.getByTestId('studio-run')).toBeEnabled({ timeout: 120_000 })
   await page.getByTestId('studio-run').click()
   const methods = await page.locator('[data-testid^="method-"][data-status]').count()

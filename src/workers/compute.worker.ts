@@ -82,5 +82,5 @@ self.addEventListener('message', (e: MessageEvent<{ ortVjpControl?: MessagePort;
   const p = e.data?.ortVjpControl
   if (p instanceof MessagePort) setOrtVjpControl(p)
   const m = e.data?.executorMode
-  if (m === 'ort' || m === 'tfjs' || m === 'auto') setExecutorMode(m)
+  if (m === 'ort' || m === 'tfjs' || m === 'auto' || m === 'off') setExecutorMode(m)
 })

@@ -65,15 +65,16 @@ export function onnxCacheSizes(): { ortSessions: number; onnxGraphs: number } {
 /** Why the ORT VJP executor cannot serve this model here (undefined: it can, on the wasm backend). */
 export function ortVjpUnavailable(url: string): string | undefined {
   if (executorMode === 'tfjs') return 'the tfjs executor is forced by ?executor=tfjs'
+  if (executorMode === 'off') return 'the ORT executor is opt-in (?executor=auto measures it, ?executor=ort forces it)'
   if (url.startsWith('blob:') || isLearnedUrl(url)) return 'not for an uploaded or learned model'
   if (typeof SharedArrayBuffer === 'undefined' || globalThis.crossOriginIsolated !== true) return 'no SharedArrayBuffer (the page is not cross-origin isolated)'
   if (ortVjpControl === null) return 'the ORT worker was not started'
   return undefined
 }
 
-/** How the page asked for the executor: ?executor=ort forces it, ?executor=tfjs forbids it, else measured. */
-export type ExecutorMode = 'ort' | 'tfjs' | 'auto'
-let executorMode: ExecutorMode = 'auto'
+/** How the page asked for the executor: ?executor=ort forces it, ?executor=auto measures it, else (tfjs, off) tfjs. */
+export type ExecutorMode = 'ort' | 'tfjs' | 'auto' | 'off'
+let executorMode: ExecutorMode = 'off'
 export function setExecutorMode(m: ExecutorMode): void {
   executorMode = m
 }
@@ -270,6 +271,8 @@ export async function timeOrtVjp(url: string, shape: readonly number[], batch: n
   } catch (err) {
     return { ...base, status: 'failed', reason: err instanceof Error ? err.message : String(err) }
   }
+  // on wasm, as the job will run (the caller holds the worker exclusively: the probes may have left tfjs elsewhere)
+  if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) return { ...base, status: 'failed', reason: 'tfjs could not switch to wasm' }
   const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1)
   const step = (): number => {
     const t0 = performance.now()

@@ -41,7 +41,7 @@ export async function unetWorkload(label: string, url: string, shape: [number, n
   }
   const mode = getExecutorMode()
   // the ORT VJP executor is a candidate where it can run (a shipped model, SharedArrayBuffer, its worker started)
-  const ort = ortVjpUnavailable(url) === undefined && mode !== 'tfjs'
+  const ort = ortVjpUnavailable(url) === undefined && (mode === 'ort' || mode === 'auto')
   return {
     workload: { kind: 'unet', label, modelHash: await modelHash(url), shape, batch, ...(ort && mode === 'auto' ? { executors: ['tfjs', 'ort-vjp'] as const } : {}) },
     recipe: async () => ({ kind: 'unet', shape, batch, bytes: await modelBytes(url) }),
