@@ -1,9 +1,9 @@
 // Worker-side caches of ONNX models: onnxruntime-web sessions (forward only) and differentiable denoisers (exact
-// VJPs): on the wasm backend, for shipped models, when the page started the ORT VJP worker (?executor=ort,
-// src/workers/client.ts), the ORT VJP executor (src/engines/onnx/ortvjp: the model's forward
-// and backward as ONNX graphs run by onnxruntime-web in a second worker, reached synchronously through
-// SharedArrayBuffer + Atomics.wait); otherwise, or when that executor cannot take the model, the tfjs-executed
-// graph. Bytes are fetched once per URL.
+// VJPs): on the wasm backend, for shipped models, when the page started the ORT VJP worker (?executor=ort forces it,
+// ?executor=auto makes it a measured candidate: src/workers/client.ts, backendService.ts), the ORT VJP executor
+// (src/engines/onnx/ortvjp: the model's forward and backward as ONNX graphs run by onnxruntime-web in a second
+// worker, reached synchronously through SharedArrayBuffer + Atomics.wait); otherwise, or when that executor cannot
+// take the model, the tfjs-executed graph. Bytes are fetched once per URL.
 import type { Denoiser } from '../core/types'
 import { createSession, type OrtEp } from '../engines/onnx/ortWeb'
 import { checkModel, createOnnxDenoiser } from '../engines/onnx/diff'
