@@ -56,9 +56,9 @@ export function BackendChoicePanel() {
         Each workload runs on the backend that was fastest for it here: one real step (a U-Net forward and VJP at the
         run's batch, an MLP training step and sampler step, or the start-up check) timed on every backend that passed its
         probe, within about 2 s (4 s for the start-up check); a backend still busy past its share is stopped and counted as slower.
-        For a shipped ONNX U-Net the ORT executor (the model's forward and exact VJP as ONNX graphs run by onnxruntime on
-        wasm) is timed on the same step after it is prepared (its graphs are cached, so a second visit prepares it in
-        seconds). Verdicts are kept
+        With ?executor=auto, for a shipped ONNX U-Net the ORT executor (the model's forward and exact VJP as ONNX graphs
+        run by onnxruntime on wasm) is timed on the same step once it is prepared (its graphs are cached, so a later
+        visit prepares it in seconds). Verdicts are kept
         per browser, adapter, workload and model, so the next visit measures nothing.
       </p>
       {verdicts && verdicts.length > 0 && (
