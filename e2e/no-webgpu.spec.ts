@@ -20,3 +20,28 @@ test('forcing a missing WebGPU backend says why and still works', async ({ page 
   await expect(page.getByTestId('notices')).toContainText('"webgpu" was asked for')
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm')
 })
+
+test('the default studio run with ?executor=auto completes on the measured choice, and the badge and Diagnostics name it', async ({ page }) => {
+  test.setTimeout(600_000)
+  const onnx: string[] = []
+  page.on('console', (m) => { if (/^\[(onnx|ort-vjp)\]/.test(m.text())) onnx.push(m.text()) })
+  await page.goto('/?executor=auto#/studio')
+  await expect(page.getByTestId('studio-run')).toBeEnabled({ timeout: 120_000 })
+  await page.getByTestId('studio-run').click()
+  const methods = await page.locator('[data-testid^="method-"][data-status]').count()
+  expect(methods).toBeGreaterThanOrEqual(3)
+  for (let i = 0; i < methods; i++) await expect(page.getByTestId(`method-${i}`)).toHaveAttribute('data-status', 'done', { timeout: 480_000 })
+  const badge = page.getByTestId('backend-badge')
+  await expect(badge).toHaveAttribute('data-backend', 'wasm')
+  await expect(page.getByTestId('backend-reason')).toContainText('cifar10-unet')
+  // the ORT executor was a candidate: the verdict names tfjs-wasm or it, and the badge shows who computes
+  const executor = await badge.getAttribute('data-executor')
+  expect(['tfjs', 'ort-vjp']).toContain(executor)
+  await expect(page.getByTestId('backend-reason')).toContainText(executor === 'ort-vjp' ? 'faster than tfjs-wasm' : /faster than the ORT executor|the ORT executor was not used|the ORT executor: not timed yet/)
+  await expect(badge).toContainText(executor === 'ort-vjp' ? 'onnxruntime · wasm' : 'tfjs · wasm')
+  if (executor === 'ort-vjp') expect(onnx.some((l) => l.includes('on the ORT VJP executor'))).toBe(true)
+  await page.getByTestId('nav-diagnostics').click()
+  const row = page.locator('[data-testid="verdict-row"][data-workload="cifar10-unet"]')
+  await expect(row).toHaveAttribute('data-executor', executor ?? '')
+  await expect(row).toHaveAttribute('data-source', 'measured')
+})

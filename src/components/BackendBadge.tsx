@@ -8,13 +8,16 @@ export function BackendBadge() {
   if (!status) return <span className="badge" data-testid="backend-badge">starting…</span>
   const probes = status.probes.map((p) => `${p.backend}: ${p.ok ? 'ok' : p.reason} (${p.ms.toFixed(0)} ms)`).join('\n')
   const why = status.verdict?.chosen === status.backend ? status.verdict.reason : undefined
-  const title = [why, status.measuring, status.verdict?.cacheNote, probes].filter(Boolean).join('\n')
-  // the reason without the leading "wasm — " (the badge already names the backend)
-  const short = why?.replace(/^\S+ — /, '')
+  const title = [why, status.measuring, status.preparing, status.verdict?.cacheNote, probes].filter(Boolean).join('\n')
+  // who computes: the ORT VJP executor (onnxruntime-web, on wasm) when the verdict chose it, else tfjs
+  const executor = why !== undefined && status.verdict?.executor === 'ort-vjp' ? 'ort-vjp' : 'tfjs'
+  // the reason without the leading "wasm — " / "wasm · ORT executor — " (the badge already names them)
+  const short = why?.replace(/^.*? — /, '')
+  const busy = status.preparing ?? (status.measuring ? 'measuring…' : undefined)
   return (
-    <span className={`badge badge-${status.backend}`} data-testid="backend-badge" data-backend={status.backend} data-source={status.verdict?.source ?? ''} title={title}>
-      tfjs · {status.backend}
-      {status.measuring ? <span className="badge-why" data-testid="backend-reason" title={status.measuring}> · measuring…</span>
+    <span className={`badge badge-${status.backend}`} data-testid="backend-badge" data-backend={status.backend} data-executor={executor} data-source={status.verdict?.source ?? ''} title={title}>
+      {executor === 'ort-vjp' ? 'onnxruntime' : 'tfjs'} · {status.backend}
+      {busy ? <span className="badge-why" data-testid="backend-reason" data-busy="true" title={status.preparing ?? status.measuring}> · {busy}</span>
         : short && <span className="badge-why" data-testid="backend-reason"> · {short}</span>}
     </span>
   )

@@ -25,6 +25,8 @@ export interface BackendStatus {
   verdicts: Verdict[]
   /** Set while the worker times the backends for a workload. */
   measuring?: string
+  /** Set while the ORT VJP executor prepares a model ("preparing the ORT executor for …: forward session (4 s so far)"). */
+  preparing?: string
   /** The backend forced by ?backend=, when it works. */
   forced?: TfjsBackend
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  boundFor, cacheKey, explain, prescreen, forcedVerdict, measuredVerdict, measurementOrder, MIN_BACKEND_MS, pickFastest, usableCached,
+  boundFor, cacheKey, chosenTiming, explain, prescreen, forcedVerdict, measuredVerdict, measurementOrder, MIN_BACKEND_MS, pickFastest, usableCached,
   type BackendTiming, type MeasureEnvironment, type Workload,
 } from './backendChoice'
 
@@ -145,5 +145,52 @@ describe('prescreen of a stopped backend', () => {
     ], 1)
     // webgl: stopped (2×) → skipped; webgpu: timed at 2× → still timed on the heavy workload
     expect(prescreen(startup, swiftshader, ['webgpu', 'webgl', 'wasm']).map((t) => t.backend)).toEqual(['webgl'])
+  })
+})
+
+describe('the ORT executor as a second candidate on wasm', () => {
+  const ortUnet: Workload = { ...unet, executors: ['tfjs', 'ort-vjp'] }
+  const timings: BackendTiming[] = [
+    { backend: 'wasm', status: 'timed', ms: 210, firstMs: 400 },
+    { backend: 'webgpu', status: 'timed', ms: 1400, firstMs: 5000 },
+    { backend: 'wasm', executor: 'ort-vjp', status: 'timed', ms: 100, firstMs: 150, totalMs: 250 },
+  ]
+  it('is chosen when its step is the fastest, and the reason compares it with tfjs-wasm and the next backend', () => {
+    expect(pickFastest(timings)).toMatchObject({ chosen: 'wasm', executor: 'ort-vjp' })
+    const v = measuredVerdict(swiftshader, ortUnet, timings, 1)
+    expect(v).toMatchObject({ chosen: 'wasm', executor: 'ort-vjp' })
+    expect(chosenTiming(v)).toBe(timings[2])
+    expect(v.reason).toBe('wasm · ORT executor — 2.1× faster than tfjs-wasm, 14× faster than webgpu (SwiftShader, software adapter) for cifar10-unet')
+  })
+  it('loses to a faster tfjs-wasm, which then names it', () => {
+    const slow: BackendTiming[] = [timings[0]!, timings[1]!, { backend: 'wasm', executor: 'ort-vjp', status: 'timed', ms: 315, firstMs: 400 }]
+    const v = measuredVerdict(swiftshader, ortUnet, slow, 1)
+    expect(v.chosen).toBe('wasm')
+    expect(v.executor).toBeUndefined()
+    expect(chosenTiming(v)).toBe(slow[0])
+    expect(v.reason).toBe('wasm — 1.5× faster than the ORT executor, 6.7× faster than webgpu (SwiftShader, software adapter) for cifar10-unet')
+  })
+  it('a failed ORT executor (an op without a rule, an init error) falls back to tfjs-wasm and the reason says why', () => {
+    const failed: BackendTiming[] = [timings[0]!, timings[1]!, { backend: 'wasm', executor: 'ort-vjp', status: 'failed', reason: 'no backward rule for GridSample' }]
+    const v = measuredVerdict(swiftshader, ortUnet, failed, 1)
+    expect(v).toMatchObject({ chosen: 'wasm' })
+    expect(v.executor).toBeUndefined()
+    expect(v.reason).toBe('wasm — 6.7× faster than webgpu (SwiftShader, software adapter) for cifar10-unet (the ORT executor was not used: no backward rule for GridSample)')
+  })
+  it('with a prescreened software GPU and no other backend timed', () => {
+    const pre: BackendTiming[] = [
+      { backend: 'wasm', status: 'timed', ms: 200, firstMs: 300 },
+      { backend: 'webgpu', status: 'skipped', reason: 'not timed', slowerBy: { times: 19, on: 'the start-up check' } },
+      { backend: 'wasm', executor: 'ort-vjp', status: 'timed', ms: 100, firstMs: 120 },
+    ]
+    expect(explain('wasm', pre, swiftshader, 'cifar10-unet', 'ort-vjp')).toBe('wasm · ORT executor — 2.0× faster than tfjs-wasm for cifar10-unet; 19× faster than webgpu (SwiftShader, software adapter) on the start-up check; not worth timing')
+  })
+  it('the cache key includes the executors timed: a verdict reached with the ORT executor is not reused without it', () => {
+    expect(cacheKey(swiftshader, ortUnet)).not.toBe(cacheKey(swiftshader, unet))
+    expect(cacheKey(swiftshader, ortUnet)).toContain('exec=tfjs+ort-vjp')
+    expect(cacheKey(swiftshader, unet)).toContain('exec=tfjs')
+    const v = measuredVerdict(swiftshader, ortUnet, timings, 1)
+    expect(usableCached(v, cacheKey(swiftshader, unet), ['wasm'])).toBeUndefined()
+    expect(usableCached(v, cacheKey(swiftshader, ortUnet), ['wasm'])).toMatchObject({ source: 'cached', executor: 'ort-vjp' })
   })
 })

@@ -4,9 +4,16 @@
 // and builds the cache key the verdict is kept under (browser, adapter, workload, model).
 import type { TfjsBackend } from '../engines/tfjs/backends'
 
+/**
+ * Who runs an ONNX U-Net's forward and VJP on the wasm backend: tfjs (the graph executed op by op) or the ORT VJP
+ * executor (src/engines/onnx/ortvjp: its forward and backward graphs run by onnxruntime-web in its own worker).
+ */
+export type Executor = 'tfjs' | 'ort-vjp'
+
 /** What is being run; the label names it for the user ("cifar10-unet"). */
 export type Workload =
-  | { kind: 'unet'; label: string; modelHash: string; shape: readonly [number, number, number]; batch: number }
+  /** `executors`: the wasm candidates timed (absent: tfjs only). */
+  | { kind: 'unet'; label: string; modelHash: string; shape: readonly [number, number, number]; batch: number; executors?: readonly Executor[] }
   | { kind: 'mlp'; label: string; hidden: number; trainBatch: number; chunk: number }
   /** A U-Net built and trained in tfjs (the image EM lab's, or one it sent to the studio). */
   | { kind: 'tfjs-unet'; label: string; channels: readonly [number, number]; trainBatch: number; chunk: number }
@@ -29,30 +36,41 @@ export interface MeasureEnvironment {
   webglRenderer?: string
 }
 
-/** One backend's result: timed, abandoned past its time bound (so only a lower bound), or unusable. */
-export type BackendTiming =
-  | { backend: TfjsBackend; status: 'timed'; /** steady-state (second call) ms */ ms: number; /** first call incl. compilation */ firstMs: number; /** start + build + both calls */ totalMs?: number }
+/**
+ * One candidate's result: timed, abandoned past its time bound (so only a lower bound), or unusable. A candidate
+ * is a backend with its executor (absent: tfjs); the ORT VJP executor runs on wasm.
+ */
+export type BackendTiming = (
+  | { backend: TfjsBackend; status: 'timed'; /** steady-state (second call) ms */ ms: number; /** first call incl. compilation */ firstMs: number; /** start + build + both calls (the ORT executor: both calls; its init is preparation, cached per model) */ totalMs?: number }
   | { backend: TfjsBackend; status: 'abandoned'; /** start + build + calls, stopped at its bound */ atLeastMs: number }
   | { backend: TfjsBackend; status: 'failed'; reason: string }
   | { backend: TfjsBackend; status: 'skipped'; reason: string; /** skipped because it was at least this many times slower on a lighter workload */ slowerBy?: { times: number; on: string; /** only a lower bound (it was stopped) */ atLeast?: boolean } }
+) & { executor?: Executor }
+
+/** The executor a timing is for ('tfjs' when absent). */
+export const executorOf = (t: { executor?: Executor }): Executor => t.executor ?? 'tfjs'
 
 export interface Verdict {
   key: string
   workload: string
   workloadKind: Workload['kind']
   chosen: TfjsBackend
+  /** Who runs the chosen backend's U-Net ('tfjs' when absent). */
+  executor?: Executor
   timings: BackendTiming[]
   /** One line for the badge, e.g. "wasm — 14× faster than webgpu (SwiftShader, software adapter) for cifar10-unet". */
   reason: string
   measuredAt: number
   /** How the verdict was reached. */
   source: 'measured' | 'cached' | 'forced'
+  /** Kept for this session only, not stored: the ORT executor was still to be prepared (timed on the next run). */
+  provisional?: boolean
   /** Set when the verdict could not be kept (storage full, blocked, private window). */
   cacheNote?: string
 }
 
 /** Bump when the measurement changes meaning, so old cached verdicts are ignored. */
-export const MEASURE_VERSION = 1
+export const MEASURE_VERSION = 2
 /** The whole measurement of one workload stays within about this long. */
 export const MEASURE_BUDGET_MS = 2000
 /**
@@ -86,7 +104,7 @@ export function cacheKey(env: MeasureEnvironment, w: Workload): string {
   const a = env.adapter
   const adapter = a ? `${a.vendor}|${a.architecture}|${a.device}|${a.description}|fallback=${a.isFallbackAdapter}` : 'no-webgpu'
   const work =
-    w.kind === 'unet' ? `unet|${w.modelHash}|${w.shape.join('x')}|b${w.batch}`
+    w.kind === 'unet' ? `unet|${w.modelHash}|${w.shape.join('x')}|b${w.batch}|exec=${(w.executors ?? ['tfjs']).join('+')}`
     : w.kind === 'mlp' ? `mlp|h${w.hidden}|tb${w.trainBatch}|c${w.chunk}`
     : w.kind === 'tfjs-unet' ? `tfjs-unet|${w.channels.join('-')}|tb${w.trainBatch}|c${w.chunk}`
     : 'general'
@@ -125,10 +143,15 @@ export function boundFor(remainingMs: number, backendsLeft: number, referenceMs 
   return software ? share : Math.max(share, HARDWARE_BOUND_MS)
 }
 
+/** The chosen candidate's timing in a verdict (its backend and executor). */
+export function chosenTiming(v: Pick<Verdict, 'chosen' | 'executor' | 'timings'>): BackendTiming | undefined {
+  return v.timings.find((t) => t.backend === v.chosen && executorOf(t) === (v.executor ?? 'tfjs'))
+}
+
 /** How much slower than the chosen backend each other backend was in a verdict (≥ for a stopped one). */
 export function slowdowns(v: Verdict): Map<TfjsBackend, number> {
   const out = new Map<TfjsBackend, number>()
-  const best = v.timings.find((t) => t.backend === v.chosen)
+  const best = chosenTiming(v)
   if (!best || best.status !== 'timed') return out
   for (const t of v.timings) {
     if (t.backend === v.chosen) continue
@@ -179,43 +202,73 @@ export function rank(timings: readonly BackendTiming[]): (Timed | Abandoned)[] {
   return [...timed, ...abandoned]
 }
 
-export function pickFastest(timings: readonly BackendTiming[]): { chosen: TfjsBackend; runnerUp?: Timed | Abandoned } {
+export function pickFastest(timings: readonly BackendTiming[]): { chosen: TfjsBackend; executor: Executor; runnerUp?: Timed | Abandoned } {
   const r = rank(timings)
   const best = r[0]
   if (!best || best.status !== 'timed') {
-    const why = timings.map((t) => `${t.backend}: ${t.status === 'failed' || t.status === 'skipped' ? t.reason : t.status}`).join('; ')
+    const why = timings.map((t) => `${candidateName(t)}: ${t.status === 'failed' || t.status === 'skipped' ? t.reason : t.status}`).join('; ')
     throw new Error(`no backend could run this workload: ${why || 'none available'}`)
   }
-  return { chosen: best.backend, runnerUp: r[1] }
+  return { chosen: best.backend, executor: executorOf(best), runnerUp: r[1] }
 }
+
+/** "wasm" · "wasm · ORT executor" (a candidate as the badge names it). */
+export function candidateName(t: { backend: TfjsBackend; executor?: Executor }): string {
+  return executorOf(t) === 'ort-vjp' ? `${t.backend} · ORT executor` : t.backend
+}
+
+/** How a runner-up on the chosen backend is named in a reason: "tfjs-wasm", "the ORT executor". */
+const sameBackendName = (t: { backend: TfjsBackend; executor?: Executor }): string => (executorOf(t) === 'ort-vjp' ? 'the ORT executor' : `tfjs-${t.backend}`)
 
 const fmtRatio = (r: number): string => (r >= 10 ? r.toFixed(0) : r.toFixed(1))
 
-/** "wasm — 14× faster than webgpu (SwiftShader, software adapter) for cifar10-unet". */
-export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], env: MeasureEnvironment, workload: string): string {
-  const best = timings.find((t) => t.backend === chosen)
-  const runnerUp = rank(timings).find((t) => t.backend !== chosen)
-  if (!best || best.status !== 'timed') return `${chosen} for ${workload}`
-  if (!runnerUp) {
-    const pres = timings.filter((t): t is Extract<BackendTiming, { status: 'skipped' }> => t.status === 'skipped' && t.slowerBy !== undefined)
-    const pre = pres.find((t) => t.backend === 'webgpu') ?? pres[0]
-    if (pre?.slowerBy) {
-      const device = describeBackendDevice(pre.backend, env)
-      return `${chosen} — ${pre.slowerBy.atLeast ? '≥ ' : ''}${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing for ${workload}`
-    }
-    return `${chosen} — the only backend that can run ${workload} here`
-  }
-  const device = describeBackendDevice(runnerUp.backend, env)
-  const other = `${runnerUp.backend}${device ? ` (${device})` : ''}`
+/**
+ * "wasm — 14× faster than webgpu (SwiftShader, software adapter) for cifar10-unet"; with two executors on the
+ * chosen backend, "wasm · ORT executor — 2.1× faster than tfjs-wasm, 14× faster than webgpu (…) for cifar10-unet".
+ */
+export function explain(chosen: TfjsBackend, timings: readonly BackendTiming[], env: MeasureEnvironment, workload: string, executor: Executor = 'tfjs'): string {
+  const name = candidateName({ backend: chosen, executor })
+  const best = timings.find((t) => t.backend === chosen && executorOf(t) === executor)
+  if (!best || best.status !== 'timed') return `${name} for ${workload}`
+  const others = rank(timings).filter((t) => t !== best)
   // a stopped backend is compared by what both took for start, build and two calls (a lower bound)
-  const ratio = runnerUp.status === 'timed' ? runnerUp.ms / Math.max(best.ms, 1e-3) : runnerUp.atLeastMs / Math.max(best.totalMs ?? best.ms, 1e-3)
-  const times = `${runnerUp.status === 'abandoned' ? '≥ ' : ''}${fmtRatio(ratio)}×`
-  return `${chosen} — ${times} faster than ${other} for ${workload}`
+  const ratioTo = (t: Timed | Abandoned): string => {
+    const r = t.status === 'timed' ? t.ms / Math.max(best.ms, 1e-3) : t.atLeastMs / Math.max(best.totalMs ?? best.ms, 1e-3)
+    return `${t.status === 'abandoned' ? '≥ ' : ''}${fmtRatio(r)}×`
+  }
+  const parts: string[] = []
+  const sibling = others.find((t) => t.backend === chosen)
+  if (sibling) parts.push(`${ratioTo(sibling)} faster than ${sameBackendName(sibling)}`)
+  const runnerUp = others.find((t) => t.backend !== chosen)
+  if (runnerUp) {
+    const device = describeBackendDevice(runnerUp.backend, env)
+    parts.push(`${ratioTo(runnerUp)} faster than ${runnerUp.backend}${device ? ` (${device})` : ''}`)
+    return `${name} — ${parts.join(', ')} for ${workload}`
+  }
+  const pres = timings.filter((t): t is Extract<BackendTiming, { status: 'skipped' }> => t.status === 'skipped' && t.slowerBy !== undefined)
+  const pre = pres.find((t) => t.backend === 'webgpu') ?? pres[0]
+  if (pre?.slowerBy) {
+    const device = describeBackendDevice(pre.backend, env)
+    const head = parts.length ? `${parts.join(', ')} for ${workload}; ` : ''
+    return `${name} — ${head}${pre.slowerBy.atLeast ? '≥ ' : ''}${fmtRatio(pre.slowerBy.times)}× faster than ${pre.backend}${device ? ` (${device})` : ''} on ${pre.slowerBy.on}; not worth timing${parts.length ? '' : ` for ${workload}`}`
+  }
+  if (parts.length) return `${name} — ${parts.join(', ')} for ${workload}; the only backend that can run it here`
+  return `${name} — the only backend that can run ${workload} here`
+}
+
+/** What the reason adds when the ORT executor was a candidate but could not be timed. */
+function executorNote(timings: readonly BackendTiming[], executor: Executor): string {
+  const ort = timings.find((t) => executorOf(t) === 'ort-vjp')
+  if (!ort || executor === 'ort-vjp') return ''
+  if (ort.status === 'failed') return ` (the ORT executor was not used: ${ort.reason})`
+  if (ort.status === 'skipped') return ` (the ORT executor: ${ort.reason})`
+  return ''
 }
 
 export function measuredVerdict(env: MeasureEnvironment, w: Workload, timings: BackendTiming[], now: number): Verdict {
-  const { chosen } = pickFastest(timings)
-  return { key: cacheKey(env, w), workload: w.label, workloadKind: w.kind, chosen, timings, reason: explain(chosen, timings, env, w.label), measuredAt: now, source: 'measured' }
+  const { chosen, executor } = pickFastest(timings)
+  const reason = explain(chosen, timings, env, w.label, executor) + executorNote(timings, executor)
+  return { key: cacheKey(env, w), workload: w.label, workloadKind: w.kind, chosen, ...(executor === 'ort-vjp' ? { executor } : {}), timings, reason, measuredAt: now, source: 'measured' }
 }
 
 /** ?backend=… wins over any measurement; no timings are taken. */

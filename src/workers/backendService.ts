@@ -6,11 +6,11 @@
 import { probeBackend, TFJS_BACKENDS, type ProbeResult, type TfjsBackend } from '../engines/tfjs/backends'
 import type { BackendStatus } from './api'
 import { BackendGate, type Lease } from './backendGate'
-import { cacheKey, forcedVerdict, isSoftware, MEASURE_BUDGET_MS, STARTUP_BUDGET_MS, measuredVerdict, prescreen, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
+import { cacheKey, executorOf, forcedVerdict, isSoftware, MEASURE_BUDGET_MS, STARTUP_BUDGET_MS, measuredVerdict, prescreen, usableCached, type BackendTiming, type MeasureEnvironment, type Verdict } from './backendChoice'
 import { adapterInfo, webglRenderer, type GpuDeviceLike } from './gpu'
 import { JobStopped, type Progress } from './jobs'
 import { measureBackends, timeInWorker } from './measure'
-import { evictDenoisers } from './onnxModels'
+import { evictDenoisers, onOrtVjpProgress } from './onnxModels'
 import { backendReady, jobs, setBackendReady, tf } from './runtime'
 import { clearVerdicts, listVerdicts, loadVerdict, saveVerdict } from './verdictCache'
 import { startupWorkload, type WorkloadSpec } from './workloads'
@@ -32,6 +32,18 @@ let forced: TfjsBackend | undefined
 let notice: string | undefined
 let measuring: string | undefined
 let gpuLost: string | undefined
+/** Set while the ORT VJP executor prepares a model (its init stages: seconds on a first visit). */
+let preparing: string | undefined
+/** The ORT executor's first init, started once no job runs (it would compete with the run for the CPU). */
+let pendingPrepare: (() => void) | undefined
+const ORT_LATER = 'not timed yet: its first preparation takes long, so it is prepared after this run and timed on the next'
+
+function startPendingPrepare(): void {
+  if (!pendingPrepare || running.size > 0) return
+  const p = pendingPrepare
+  pendingPrepare = undefined
+  p()
+}
 let notify: ((s: BackendStatus) => void) | undefined
 const probes = new Map<TfjsBackend, ProbeResult>()
 /** Verdicts reached in this session, by cache key; the specs to re-measure them with. */
@@ -61,8 +73,26 @@ export function status(): BackendStatus {
     verdict: lastVerdict,
     verdicts: [...verdicts.values()],
     measuring,
+    preparing,
     forced,
   }
+}
+
+// the ORT VJP executor's init shows on the badge as it goes; a fallback to tfjs is a notice
+onOrtVjpProgress((e) => {
+  if ('fallback' in e) notice = `The ORT executor could not be used for ${e.model}; computing with the tfjs executor instead (${e.fallback}).`
+  else preparing = e.preparing
+  publish()
+})
+
+/** Applies the verdict's executor to the workload's model; ?executor=ort makes it the ORT executor on wasm. */
+function withExecutor(spec: WorkloadSpec, v: Verdict): Verdict {
+  const ex = spec.executors
+  if (!ex) return v
+  let out = v
+  if (ex.mode === 'ort' && v.chosen === 'wasm' && v.executor !== 'ort-vjp') out = { ...v, executor: 'ort-vjp', reason: `${v.reason}; the ORT executor is forced by ?executor=ort` }
+  ex.use(out.chosen === 'wasm' && out.executor === 'ort-vjp' ? 'ort-vjp' : 'tfjs')
+  return out
 }
 
 function publish(): BackendStatus {
@@ -98,7 +128,11 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
   specs.set(key, spec)
   if (forced) return forcedVerdict(env, spec.workload, forced, Date.now())
   const session = verdicts.get(key)
-  if (session && probes.get(session.chosen)?.ok) return session
+  if (session && probes.get(session.chosen)?.ok) {
+    // a provisional verdict (the ORT executor was still to be prepared) is completed once timing it is cheap
+    if (!session.provisional || !spec.executors || !(await spec.executors.cheap())) return session
+    return finish(spec, key, [...session.timings.filter((t) => executorOf(t) !== 'ort-vjp'), await timeOrtStep(spec.executors, `measuring the backends for ${spec.workload.label}`, onProgress)], false)
+  }
   const cached = await loadVerdict(key)
   if (cached) {
     await ensureProbed([cached.chosen])
@@ -123,14 +157,49 @@ async function verdictFor(spec: WorkloadSpec, signal?: AbortSignal, onProgress?:
       },
       signal,
     }, spec.workload.kind === 'general' ? STARTUP_BUDGET_MS : MEASURE_BUDGET_MS, (b) => isSoftware(b, env), spec.workload.kind === 'general' ? [] : prescreen(startupVerdict(), env, okBackends()))
-    const v = measuredVerdict(env, spec.workload, timings, Date.now())
-    const note = await saveVerdict(v)
-    if (note) v.cacheNote = note
-    verdicts.set(key, v)
-    return v
+    // the ORT VJP executor, a second candidate on wasm: prepared (not timed: it is cached per model), then the
+    // same step at the same batch
+    // — when that is cheap (initialised, or its graphs cached by an earlier visit); else this verdict is provisional
+    // (neither kept nor stored) and the executor is prepared in the background once the jobs are done, so that
+    // the next run times it
+    let provisional = false
+    if (spec.executors?.mode === 'auto' && okBackends().includes('wasm')) {
+      if (await spec.executors.cheap()) {
+        timings.push(await timeOrtStep(spec.executors, what, onProgress))
+        signal?.throwIfAborted()
+      } else {
+        provisional = true
+        timings.push({ backend: 'wasm', executor: 'ort-vjp', status: 'skipped', reason: ORT_LATER })
+        pendingPrepare = spec.executors.prepare
+      }
+    }
+    return await finish(spec, key, timings, provisional)
   } finally {
     measuring = undefined
   }
+}
+
+async function timeOrtStep(ex: NonNullable<WorkloadSpec['executors']>, what: string, onProgress?: (m: string) => void): Promise<BackendTiming> {
+  measuring = `${what}: timing the ORT executor`
+  publish()
+  onProgress?.(measuring)
+  try {
+    return await ex.timeOrt()
+  } finally {
+    measuring = undefined
+  }
+}
+
+/** The verdict from the timings, kept for this session; stored unless provisional. */
+async function finish(spec: WorkloadSpec, key: string, timings: BackendTiming[], provisional: boolean): Promise<Verdict> {
+  const v = measuredVerdict(env, spec.workload, timings, Date.now())
+  if (provisional) v.provisional = true
+  else {
+    const note = await saveVerdict(v)
+    if (note) v.cacheNote = note
+  }
+  verdicts.set(key, v)
+  return v
 }
 
 const startupVerdict = (): Verdict | undefined => verdicts.get(cacheKey(env, startupWorkload.workload))
@@ -156,18 +225,20 @@ export async function initBackends(wanted: TfjsBackend | undefined, onChange: (s
 async function preferredFor(spec: WorkloadSpec, signal: AbortSignal, onProgress?: (m: string) => void): Promise<TfjsBackend | undefined> {
   const key = cacheKey(env, spec.workload)
   specs.set(key, spec)
-  let v: Verdict | undefined = forced ? forcedVerdict(env, spec.workload, forced, Date.now()) : verdicts.get(key)
+  const session = verdicts.get(key)
+  // a provisional verdict goes back through verdictFor, which completes it when the ORT executor is ready
+  let v: Verdict | undefined = forced ? forcedVerdict(env, spec.workload, forced, Date.now()) : session?.provisional ? undefined : session
   if (!v) {
     if (gate.held().length > 0 || gate.waiting > 0) {
       // other jobs are running: do not make this one wait to measure; use a cached verdict if its backend is
       // known to work, else the current backend (measured next time)
-      v = usableCached(await loadVerdict(key), key, okBackends())
+      v = usableCached(await loadVerdict(key), key, okBackends()) ?? session
       if (!v) return undefined
     } else {
       v = await gate.with({ exclusive: true, label: measuringLabel(spec), signal }, () => verdictFor(spec, signal, onProgress))
     }
   }
-  lastVerdict = v
+  lastVerdict = withExecutor(spec, v)
   publish()
   return v.chosen
 }
@@ -202,6 +273,7 @@ export async function runJob<T>(id: string, opts: JobOptions, body: (signal: Abo
     cleanup: () => {
       running.delete(id)
       lease?.release()
+      startPendingPrepare()
     },
   })
 }
@@ -234,7 +306,7 @@ export async function remeasure(id: string, onProgress: (p: Progress) => void): 
     for (let i = 0; i < list.length; i++) {
       const spec = list[i]!
       onProgress({ fraction: i / list.length, message: measuringLabel(spec) })
-      const v = await verdictFor(spec, signal, (m) => onProgress({ fraction: i / list.length, message: m }))
+      const v = withExecutor(spec, await verdictFor(spec, signal, (m) => onProgress({ fraction: i / list.length, message: m })))
       if (note && !v.cacheNote) v.cacheNote = note
       if (v.key === before || !lastVerdict) lastVerdict = v
     }

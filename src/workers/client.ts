@@ -7,16 +7,21 @@ let remote: Comlink.Remote<ComputeApi> | undefined
 export function computeWorker(): Comlink.Remote<ComputeApi> {
   if (!remote) {
     const worker = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' })
-    // opt-in (?executor=ort): the ORT VJP executor's worker (src/workers/onnxModels.ts), reached by the compute
-    // worker through this port. Not the default yet: building its graphs and sessions takes tens of seconds on a
-    // loaded 2-core VM (docs/bench-engine.md), which a short studio run does not win back.
-    const wantOrt = new URLSearchParams(globalThis.location?.search ?? '').get('executor') === 'ort'
-    if (wantOrt && globalThis.crossOriginIsolated) {
+    // The ORT VJP executor's worker (src/workers/onnxModels.ts), reached by the compute worker through this port:
+    // on wasm it is a measured candidate for the shipped ONNX models (?executor=ort forces it, ?executor=tfjs
+    // leaves it out). It needs SharedArrayBuffer (a cross-origin isolated page); it loads onnxruntime only when a
+    // model is first prepared on it.
+    // NOT the default yet (2026-12-01): on a second visit, timing it inline (graphs from the IndexedDB cache) stalled
+    // the run until the bridge's 120 s timeout in headless Chromium — see docs/bench-engine.md; ?executor=auto opts in.
+    const asked = new URLSearchParams(globalThis.location?.search ?? '').get('executor')
+    const mode = asked === 'ort' || asked === 'tfjs' || asked === 'auto' ? asked : 'off'
+    if (asked !== null && mode === 'off') console.warn(`?executor=${asked} is not an executor (auto, ort or tfjs): the tfjs executor is used`)
+    if ((mode === 'ort' || mode === 'auto') && globalThis.crossOriginIsolated) {
       const ortVjp = new Worker(new URL('./ortVjpServer.worker.ts', import.meta.url), { type: 'module', name: 'ort-vjp' })
       const ch = new MessageChannel()
       ortVjp.postMessage({ control: ch.port1 }, [ch.port1])
-      worker.postMessage({ ortVjpControl: ch.port2 }, [ch.port2])
-    }
+      worker.postMessage({ ortVjpControl: ch.port2, executorMode: mode }, [ch.port2])
+    } else worker.postMessage({ executorMode: mode })
     remote = Comlink.wrap<ComputeApi>(worker)
   }
   return remote

@@ -1,6 +1,6 @@
 // The compute worker: every tensor in the app lives here. Exposed with Comlink (typed by ComputeApi).
 import * as Comlink from 'comlink'
-import { setOrtVjpControl } from './onnxModels'
+import { type ExecutorMode, setExecutorMode, setOrtVjpControl } from './onnxModels'
 import { createSession, ort, type OrtEp } from '../engines/onnx/ortWeb'
 import type { ComputeApi, ShellApi } from './api'
 import { jobs, tf } from './runtime'
@@ -77,8 +77,10 @@ const shellApi: ShellApi = {
 // One spread per feature module (see ComputeApi in ./api).
 const api: ComputeApi = { ...shellApi, ...manifoldApi, ...modelsApi, ...studioApi, ...byoApi, ...toyApi, ...pcsApi, ...imageEmApi }
 Comlink.expose(api)
-// the page's control port to the ORT VJP worker (src/workers/client.ts); Comlink ignores this message's reply
-self.addEventListener('message', (e: MessageEvent<{ ortVjpControl?: MessagePort }>) => {
+// the page's control port to the ORT VJP worker and the executor mode (src/workers/client.ts); Comlink ignores these
+self.addEventListener('message', (e: MessageEvent<{ ortVjpControl?: MessagePort; executorMode?: ExecutorMode }>) => {
   const p = e.data?.ortVjpControl
   if (p instanceof MessagePort) setOrtVjpControl(p)
+  const m = e.data?.executorMode
+  if (m === 'ort' || m === 'tfjs' || m === 'auto' || m === 'off') setExecutorMode(m)
 })

@@ -1,8 +1,8 @@
 // The measured workloads as the compute worker knows them: what the verdict is keyed by (Workload) and the
 // recipe the measuring worker builds one step from (workloadSteps.ts).
-import type { Workload } from './backendChoice'
+import type { BackendTiming, Executor, Workload } from './backendChoice'
 import type { WorkloadRecipe } from './workloadSteps'
-import { modelBytes, modelHash } from './onnxModels'
+import { getExecutorMode, modelBytes, modelHash, ortVjpCheap, ortVjpUnavailable, prepareOrtVjp, setExecutorChoice, timeOrtVjp } from './onnxModels'
 import { isLearnedUrl, learnedRow } from './learnedModels'
 import type { ManifoldConfig } from '../core/em/presets'
 import type { ImageEmConfig } from '../core/emImages/presets'
@@ -12,6 +12,21 @@ import type { VESchedule } from '../core/diffusion/schedule'
 export interface WorkloadSpec {
   workload: Workload
   recipe(): Promise<WorkloadRecipe>
+  /** An ONNX U-Net's executors on wasm: the ORT VJP executor as a candidate, and how to apply the chosen one. */
+  executors?: ExecutorCandidates
+}
+
+export interface ExecutorCandidates {
+  /** 'ort': forced by ?executor=ort (not timed; used on wasm); 'auto': timed next to tfjs-wasm. */
+  mode: 'ort' | 'auto'
+  /** Times the ORT VJP executor (init first, with progress; see timeOrtVjp). */
+  timeOrt(): Promise<BackendTiming>
+  /** Whether timing it now is cheap (initialised, or its graphs cached); else it is prepared after the run. */
+  cheap(): Promise<boolean>
+  /** Starts its first init in the background. */
+  prepare(): void
+  /** The verdict's executor for this model (what onnxDenoiser then builds on wasm). */
+  use(e: Executor): void
 }
 
 export const startupWorkload: WorkloadSpec = {
@@ -24,9 +39,13 @@ export async function unetWorkload(label: string, url: string, shape: [number, n
     const row = await learnedRow(url)
     return tfjsUnetWorkload(label, row.weights.config, row.schedule, undefined, batch)
   }
+  const mode = getExecutorMode()
+  // the ORT VJP executor is a candidate where it can run (a shipped model, SharedArrayBuffer, its worker started)
+  const ort = ortVjpUnavailable(url) === undefined && (mode === 'ort' || mode === 'auto')
   return {
-    workload: { kind: 'unet', label, modelHash: await modelHash(url), shape, batch },
+    workload: { kind: 'unet', label, modelHash: await modelHash(url), shape, batch, ...(ort && mode === 'auto' ? { executors: ['tfjs', 'ort-vjp'] as const } : {}) },
     recipe: async () => ({ kind: 'unet', shape, batch, bytes: await modelBytes(url) }),
+    ...(ort ? { executors: { mode: mode === 'ort' ? 'ort' : 'auto', timeOrt: () => timeOrtVjp(url, shape, batch), cheap: () => ortVjpCheap(url, shape), prepare: () => prepareOrtVjp(url, shape), use: (e: Executor) => setExecutorChoice(url, e) } } : {}),
   }
 }
 

@@ -172,6 +172,31 @@ describe.each([['cifar10-unet', [3, 32, 32]], ['mri-unet', [1, 64, 64]]] as cons
   })
 })
 
+describe('init from cached graphs (what a second visit does)', () => {
+  test('the graphs of an earlier init give the same forward and Jᵀv, with no probe and no transform', async () => {
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', 'models', 'cifar10-unet', 'denoiser.onnx')))
+    const sampleShape = [3, 32, 32]
+    const first: string[] = []
+    const a = await OrtVjpExecutor.create(rt, bytes, { x: 'x', sigma: 'sigma', sampleShape }, { onStage: (s, ms) => { if (ms !== undefined) first.push(s) } })
+    expect(first).toEqual(['probe session', 'probe runs', 'transform', 'forward session', 'backward session'])
+    // as IndexedDB stores it: a structured clone of the emitted graphs
+    const stored = structuredClone(a.models)
+    const second: string[] = []
+    const b = await OrtVjpExecutor.create(rt, bytes, { x: 'x', sigma: 'sigma', sampleShape }, { models: stored, onStage: (s, ms) => { if (ms !== undefined) second.push(s) } })
+    expect(second).toEqual(['forward session', 'backward session'])
+    const r = rng(5)
+    const x = randn(r, 2 * size(sampleShape))
+    const v = randn(r, x.length)
+    const [la, lb] = [await a.linearize(x, 0.3), await b.linearize(x, 0.3)]
+    expect(maxAbsDiff(la.denoised, lb.denoised)).toBe(0)
+    expect(maxAbsDiff(await la.vjp(v), await lb.vjp(v))).toBe(0)
+    expect(maxAbsDiff(await a.forward(x, 0.3), la.denoised)).toBe(0)
+    la.dispose()
+    lb.dispose()
+    await Promise.all([a.dispose(), b.dispose()])
+  })
+})
+
 describe('OrtVjpDenoiser (tfjs tensors in and out)', () => {
   test('denoise / linearize / vjp match the executor, count cost, leak no tensor, reject bad shapes', async () => {
     const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', 'models', 'mri-unet', 'denoiser.onnx')))

@@ -4,8 +4,13 @@ import { useEffect } from 'react'
 import { useCompute } from '../../app/computeStore'
 import { ProgressBar } from '../../components/ProgressBar'
 import type { BackendTiming, TfjsBackend, Verdict } from '../../workers/api'
+import { candidateName, executorOf, type Executor } from '../../workers/backendChoice'
 
-const BACKENDS: TfjsBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu']
+/** The table's columns: each tfjs backend, and the ORT VJP executor (on wasm). */
+const CANDIDATES: { backend: TfjsBackend; executor: Executor; head: string }[] = [
+  ...(['webgpu', 'webgl', 'wasm', 'cpu'] as const).map((b) => ({ backend: b, executor: 'tfjs' as const, head: `${b} (one step)` })),
+  { backend: 'wasm', executor: 'ort-vjp', head: 'wasm · ORT executor (one step)' },
+]
 const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0))
 
 function Cell({ t, chosen }: { t: BackendTiming | undefined; chosen: boolean }) {
@@ -22,10 +27,10 @@ function Cell({ t, chosen }: { t: BackendTiming | undefined; chosen: boolean }) 
 function VerdictRow({ v }: { v: Verdict }) {
   const when = new Date(v.measuredAt).toLocaleString()
   return (
-    <tr data-testid="verdict-row" data-chosen={v.chosen} data-source={v.source} data-workload={v.workload}>
+    <tr data-testid="verdict-row" data-chosen={v.chosen} data-executor={v.executor ?? 'tfjs'} data-source={v.source} data-workload={v.workload}>
       <td>{v.workload}</td>
-      {BACKENDS.map((b) => <Cell key={b} t={v.timings.find((t) => t.backend === b)} chosen={b === v.chosen} />)}
-      <td><strong>{v.chosen}</strong></td>
+      {CANDIDATES.map((c) => <Cell key={c.head} t={v.timings.find((t) => t.backend === c.backend && executorOf(t) === c.executor)} chosen={c.backend === v.chosen && c.executor === (v.executor ?? 'tfjs')} />)}
+      <td><strong>{candidateName({ backend: v.chosen, executor: v.executor })}</strong></td>
       <td className="info">{v.reason}{v.cacheNote ? ` · ${v.cacheNote}` : ''}</td>
       <td className="info">{v.source === 'cached' ? `stored, measured ${when}` : v.source === 'forced' ? 'forced by the URL' : `measured ${when}`}</td>
     </tr>
@@ -50,7 +55,10 @@ export function BackendChoicePanel() {
       <p>
         Each workload runs on the backend that was fastest for it here: one real step (a U-Net forward and VJP at the
         run's batch, an MLP training step and sampler step, or the start-up check) timed on every backend that passed its
-        probe, within about 2 s (4 s for the start-up check); a backend still busy past its share is stopped and counted as slower. Verdicts are kept
+        probe, within about 2 s (4 s for the start-up check); a backend still busy past its share is stopped and counted as slower.
+        With ?executor=auto, for a shipped ONNX U-Net the ORT executor (the model's forward and exact VJP as ONNX graphs
+        run by onnxruntime on wasm) is timed on the same step once it is prepared (its graphs are cached, so a later
+        visit prepares it in seconds). Verdicts are kept
         per browser, adapter, workload and model, so the next visit measures nothing.
       </p>
       {verdicts && verdicts.length > 0 && (
@@ -58,7 +66,7 @@ export function BackendChoicePanel() {
           <thead>
             <tr>
               <th>workload</th>
-              {BACKENDS.map((b) => <th key={b}>{b} (one step)</th>)}
+              {CANDIDATES.map((c) => <th key={c.head}>{c.head}</th>)}
               <th>chosen</th>
               <th>why</th>
               <th>verdict</th>

@@ -11,6 +11,8 @@ export interface OrtTensorLike {
 
 export interface OrtSessionLike {
   run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>
+  /** Only the outputs named in `fetches`. */
+  run(feeds: Record<string, OrtTensorLike>, fetches: readonly string[]): Promise<Record<string, OrtTensorLike>>
   release(): Promise<void>
 }
 
@@ -57,22 +59,43 @@ function ortFeedsOf(rt: OrtRuntime, feeds: FloatFeeds): Record<string, OrtTensor
   return out
 }
 
+/** Init stages, in order; `onStage(stage)` is called as each begins and `onStage(stage, ms)` when it ends. */
+export type OrtVjpInitStage = 'probe session' | 'probe runs' | 'transform' | 'forward session' | 'backward session'
+
+export interface OrtVjpInitOptions {
+  onStage?(stage: OrtVjpInitStage, ms?: number): void
+  /** The graphs an earlier init emitted for the same model bytes (a cache): probe and transform are skipped. */
+  models?: VjpModels
+}
+
+async function staged<T>(o: OrtVjpInitOptions | undefined, stage: OrtVjpInitStage, f: () => Promise<T> | T): Promise<T> {
+  o?.onStage?.(stage)
+  const t0 = performance.now()
+  const r = await f()
+  o?.onStage?.(stage, performance.now() - t0)
+  return r
+}
+
 /** Run the original graph with every value exposed, once per set of feeds (one session, graph optimisation off). */
-async function probeWith(rt: OrtRuntime, bytes: Uint8Array, feedSets: readonly FloatFeeds[]): Promise<Probe[]> {
-  const s = await rt.createSession(bytes, { graphOptimizationLevel: 'disabled' })
+async function probeWith(rt: OrtRuntime, bytes: Uint8Array, feedSets: readonly FloatFeeds[], o?: OrtVjpInitOptions): Promise<Probe[]> {
+  const s = await staged(o, 'probe session', () => rt.createSession(bytes, { graphOptimizationLevel: 'disabled' }))
   try {
-    const probes: Probe[] = []
-    for (const feeds of feedSets) {
-      const out = await s.run(ortFeedsOf(rt, feeds))
-      const probe = new Map<string, ProbedValue>()
-      for (const [k, t] of Object.entries(out)) probe.set(k, { type: t.type, dims: t.dims, values: toNumbers(t) })
-      for (const [k, f] of Object.entries(feeds)) probe.set(k, { type: 'float32', dims: f.dims, values: f.data })
-      probes.push(probe)
-    }
-    return probes
+    return await staged(o, 'probe runs', () => probeRuns(rt, s, feedSets))
   } finally {
     await s.release()
   }
+}
+
+async function probeRuns(rt: OrtRuntime, s: OrtSessionLike, feedSets: readonly FloatFeeds[]): Promise<Probe[]> {
+  const probes: Probe[] = []
+  for (const feeds of feedSets) {
+    const out = await s.run(ortFeedsOf(rt, feeds))
+    const probe = new Map<string, ProbedValue>()
+    for (const [k, t] of Object.entries(out)) probe.set(k, { type: t.type, dims: t.dims, values: toNumbers(t) })
+    for (const [k, f] of Object.entries(feeds)) probe.set(k, { type: 'float32', dims: f.dims, values: f.data })
+    probes.push(probe)
+  }
+  return probes
 }
 
 /** Any ONNX graph with float inputs: forward and Jᵀv of its first output w.r.t. one input (`wrt`). */
@@ -80,7 +103,6 @@ export class OrtVjpGraph {
   private constructor(
     private readonly rt: OrtRuntime,
     readonly models: VjpModels,
-    private readonly plain: OrtSessionLike,
     private readonly fwd: OrtSessionLike,
     private readonly bwd: OrtSessionLike,
   ) {}
@@ -89,22 +111,27 @@ export class OrtVjpGraph {
    * Probe (the graph run twice with every value exposed; give two feeds that differ in batch size where the model
    * has a dynamic batch), transform, open the sessions. Throws OrtVjpUnsupportedError for an op without a rule.
    */
-  static async create(rt: OrtRuntime, bytes: Uint8Array, wrt: string, probeFeeds: readonly [FloatFeeds, FloatFeeds]): Promise<OrtVjpGraph> {
-    const [pa, pb] = await probeWith(rt, probeModel(bytes), probeFeeds)
-    const models = buildVjpModels(bytes, wrt, [pa as Probe, pb as Probe])
-    const plain = await rt.createSession(bytes)
-    const fwd = await rt.createSession(models.forward)
-    const bwd = await rt.createSession(models.backward)
-    return new OrtVjpGraph(rt, models, plain, fwd, bwd)
+  static async create(rt: OrtRuntime, bytes: Uint8Array, wrt: string, probeFeeds: readonly [FloatFeeds, FloatFeeds], o?: OrtVjpInitOptions): Promise<OrtVjpGraph> {
+    let models = o?.models
+    if (!models) {
+      const [pa, pb] = await probeWith(rt, probeModel(bytes), probeFeeds, o)
+      models = await staged(o, 'transform', () => buildVjpModels(bytes, wrt, [pa as Probe, pb as Probe]))
+    }
+    const m = models
+    // no session for the original graph: forward() runs the forward graph and fetches only D's output (one
+    // session fewer to create — seconds in the browser — and the same values)
+    const fwd = await staged(o, 'forward session', () => rt.createSession(m.forward))
+    const bwd = await staged(o, 'backward session', () => rt.createSession(m.backward))
+    return new OrtVjpGraph(rt, m, fwd, bwd)
   }
 
   private ortFeeds(feeds: FloatFeeds): Record<string, OrtTensorLike> {
     return ortFeedsOf(this.rt, feeds)
   }
 
-  /** The first output by the original graph (no saved activations). */
+  /** The first output (the forward graph asked for D's output only: no saved activations are returned). */
   async forward(feeds: FloatFeeds): Promise<Float32Array> {
-    const out = await this.plain.run(this.ortFeeds(feeds))
+    const out = await this.fwd.run(this.ortFeeds(feeds), [this.models.output])
     return asFloat32(out[this.models.output], this.models.output)
   }
 
@@ -138,7 +165,7 @@ export class OrtVjpGraph {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.plain.release(), this.fwd.release(), this.bwd.release()])
+    await Promise.all([this.fwd.release(), this.bwd.release()])
   }
 }
 
@@ -146,13 +173,13 @@ export class OrtVjpGraph {
 export class OrtVjpExecutor {
   private constructor(private readonly opts: OrtVjpOptions, readonly graph: OrtVjpGraph) {}
 
-  static async create(rt: OrtRuntime, bytes: Uint8Array, opts: OrtVjpOptions): Promise<OrtVjpExecutor> {
+  static async create(rt: OrtRuntime, bytes: Uint8Array, opts: OrtVjpOptions, init?: OrtVjpInitOptions): Promise<OrtVjpExecutor> {
     const per = opts.sampleShape.reduce((a, b) => a * b, 1)
     const at = (batch: number): FloatFeeds => ({
       [opts.x]: { data: Float32Array.from({ length: batch * per }, (_, i) => Math.sin(1.3 * i + 0.7)), dims: [batch, ...opts.sampleShape] },
       [opts.sigma]: { data: new Float32Array(batch).fill(0.8), dims: [batch] },
     })
-    return new OrtVjpExecutor(opts, await OrtVjpGraph.create(rt, bytes, opts.x, [at(1), at(2)]))
+    return new OrtVjpExecutor(opts, await OrtVjpGraph.create(rt, bytes, opts.x, [at(1), at(2)], init))
   }
 
   get models(): VjpModels {

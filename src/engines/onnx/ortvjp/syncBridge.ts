@@ -5,7 +5,7 @@
 // Needs SharedArrayBuffer (a cross-origin isolated page, or Node) and a thread that may block (a worker, or Node).
 import * as tf from '@tensorflow/tfjs-core'
 import type { Cost, Denoiser, JacobianMode, Linearization } from '../../../core/types'
-import { type OrtLinearization, type OrtRuntime, OrtVjpExecutor, type OrtVjpOptions } from './executor'
+import { type OrtLinearization, type OrtRuntime, OrtVjpExecutor, type OrtVjpInitOptions, type OrtVjpOptions } from './executor'
 
 /** Where the client posts requests (a Worker, a MessagePort, a worker_threads Worker). */
 export interface BridgePort {
@@ -28,11 +28,21 @@ export type BridgeRequest =
 
 const TEXT_BYTES = 4096
 
+export interface OrtVjpServerHooks {
+  /** Told when init ends (null, or the error message), for a client that waits for it asynchronously. */
+  onInit?(error: string | null): void
+  /** Init options for this model's bytes (stage reports, graphs cached by an earlier visit). */
+  initOptions?(bytes: Uint8Array, opts: OrtVjpOptions): Promise<OrtVjpInitOptions> | OrtVjpInitOptions
+  /** Called after a successful init has been answered (e.g. to cache the emitted graphs); must not throw. */
+  afterInit?(bytes: Uint8Array, ex: OrtVjpExecutor): Promise<void> | void
+}
+
 /**
- * The server side: call with each message the port receives (in the ORT worker). `onInit` (optional) is also told
- * when init ends (null, or the error message), for a client that waits for it asynchronously.
+ * The server side: call with each message the port receives (in the ORT worker). A function as `hooks` is onInit
+ * (see OrtVjpServerHooks).
  */
-export function ortVjpServer(rt: OrtRuntime, onInit?: (error: string | null) => void): (msg: BridgeRequest) => Promise<void> {
+export function ortVjpServer(rt: OrtRuntime, hooks?: OrtVjpServerHooks | ((error: string | null) => void)): (msg: BridgeRequest) => Promise<void> {
+  const h: OrtVjpServerHooks = typeof hooks === 'function' ? { onInit: hooks } : hooks ?? {}
   let ex: OrtVjpExecutor | null = null
   let ctrl: Int32Array | null = null
   let text: Uint8Array | null = null
@@ -57,13 +67,15 @@ export function ortVjpServer(rt: OrtRuntime, onInit?: (error: string | null) => 
         text = new Uint8Array(msg.shared.text)
         data = new Float32Array(msg.data)
         try {
-          ex = await OrtVjpExecutor.create(rt, msg.bytes, msg.opts)
+          ex = await OrtVjpExecutor.create(rt, msg.bytes, msg.opts, await h.initOptions?.(msg.bytes, msg.opts))
         } catch (err) {
-          onInit?.(err instanceof Error ? err.message : String(err))
+          h.onInit?.(err instanceof Error ? err.message : String(err))
           throw err
         }
-        onInit?.(null)
+        h.onInit?.(null)
         reply(null)
+        // after the answer: caching the graphs must not delay the first call
+        await h.afterInit?.(msg.bytes, ex)
         return
       }
       if (msg.kind === 'close') {

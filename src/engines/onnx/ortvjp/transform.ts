@@ -30,6 +30,9 @@ export class OrtVjpUnsupportedError extends Error {
   }
 }
 
+/** Bump whenever the emitted graphs change for the same input model: cached graphs of other versions are ignored. */
+export const TRANSFORM_VERSION = 1
+
 export interface VjpModels {
   /** The original graph with the saved values as extra outputs (first output: D's output, as in the original). */
   readonly forward: Uint8Array
