@@ -3,9 +3,10 @@
 import * as ort from 'onnxruntime-web'
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url'
 import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url'
+import { ortWasmThreads } from './ortThreads'
 
 ort.env.wasm.wasmPaths = { mjs: ortMjs, wasm: ortWasm }
-ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? 2 : 1
+ort.env.wasm.numThreads = ortWasmThreads(globalThis.crossOriginIsolated === true, globalThis.navigator?.hardwareConcurrency)
 ort.env.logLevel = 'error'
 
 export type OrtEp = 'wasm' | 'webgpu'
