@@ -19,7 +19,8 @@ export interface ImageEmConfig {
   corruption: CorruptionSpec
   gaussian: GaussianEmSettings
   unet: { channels: [number, number]; blocks: number; embedding: number }
-  train: { steps: number; batch: number; lrInit: number; lrEnd: number }
+  /** `firstLapSteps`: lap 1's M-step (from scratch on the Gaussian's samples) may train longer; `ema`: weight EMA decay. */
+  train: { steps: number; batch: number; lrInit: number; lrEnd: number; firstLapSteps?: number; ema?: number }
   estep: ImageEStepSettings
   /** Unconditional samples per lap (the final lap's go to run.json) and their sampler steps. */
   sampleCount: number
@@ -78,7 +79,8 @@ export function describeImageEm(c: ImageEmConfig): string[] {
   return [
     `${c.observations.toLocaleString('en')} MNIST observations, each its own operator (${what}), σ_y = ${k.sigmaY ?? 0.01}`,
     `lap 0: Gaussian prior, rank-${c.gaussian.rank} PPCA, ${c.gaussian.iterations} Monte-Carlo EM iterations (exact Gaussian posteriors)`,
-    `M-step: U-Net ${c.unet.channels.join('/')} channels, ${c.train.steps} Adam steps, batch ${c.train.batch}, LR ${c.train.lrInit} → ${c.train.lrEnd}`,
+    `M-step: U-Net ${c.unet.channels.join('/')} channels, ${c.train.steps} Adam steps a lap${c.train.firstLapSteps ? ` (lap 1: ${c.train.firstLapSteps})` : ''}, batch ${c.train.batch}, LR ${c.train.lrInit} → ${c.train.lrEnd}${c.train.ema ? `, weight EMA ${c.train.ema}` : ''}`,
+    `unconditional samples: ${c.sampleCount} a lap, DDPM ${c.sampleSteps} steps`,
     `E-step: MMPS (${c.estep.covariance} covariance), ${c.estep.sampler.toUpperCase()} ${c.estep.steps} steps, CG ${c.estep.cgIters}`,
     `completion PSNR on ${c.evalCount} held-out observations; ${c.laps} laps`,
   ]

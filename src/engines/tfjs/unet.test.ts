@@ -62,6 +62,33 @@ describe('U-Net (§8.3, small)', () => {
     const an = tf.sum(tf.mul(a, dir)).dataSync()[0]!
     expect(Math.abs(fdx - an) / Math.abs(an)).toBeLessThan(2e-2)
   })
+  it('weight EMA: after 2 steps the parameters are d²·p0 + d(1−d)·p1 + (1−d)·p2 of the plain run, no leaks', async () => {
+    const small: UnetConfig = { channels: [4, 8], blocks: 1, embedding: 8 }
+    const data = tf.randomNormal([8, 784], 0, 0.5, 'float32', 21) as tf.Tensor2D
+    const snap = async (steps: number, ema: number): Promise<Float32Array[]> => {
+      const m = new UnetModel(small, { a: 1e-3, b: 10 }, 5)
+      // constant LR: the first step of a 2-step run is the 1-step run
+      await m.train(data, { steps, batch: 4, lrInit: 1e-2, lrEnd: 1e-2, ema }, 3, () => {})
+      const w = await m.weights()
+      m.dispose()
+      return w.data
+    }
+    const p0 = await snap(0, 0) // steps 0: the init
+    const p1 = await snap(1, 0), p2 = await snap(2, 0)
+    const base = tf.memory().numTensors
+    const d = 0.7
+    const e = await snap(2, d)
+    expect(tf.memory().numTensors).toBe(base)
+    let worst = 0, moved = 0
+    e.forEach((arr, k) => arr.forEach((v, i) => {
+      const want = d * d * p0[k]![i]! + d * (1 - d) * p1[k]![i]! + (1 - d) * p2[k]![i]!
+      worst = Math.max(worst, Math.abs(v - want))
+      moved = Math.max(moved, Math.abs(p2[k]![i]! - v))
+    }))
+    expect(worst).toBeLessThan(1e-6)
+    expect(moved).toBeGreaterThan(1e-3) // the EMA differs from the last iterate
+    data.dispose()
+  })
   it('convWeightGrad equals the direct sum dW[i, j, c, o] = Σ xpad[b, y+i, x+j, c]·dy[b, y, x, o]', () => {
     const [B, H, W, Ci, Co] = [2, 5, 4, 3, 2]
     const x = tf.randomNormal([B, H, W, Ci], 0, 1, 'float32', 11) as tf.Tensor4D, dy = tf.randomNormal([B, H, W, Co], 0, 1, 'float32', 12) as tf.Tensor4D
