@@ -66,7 +66,8 @@ const command: Command = {
     }
     config.estep = { ...config.estep, steps: nonNegativeInt('estep-steps', v['estep-steps'], config.estep.steps), cgIters: nonNegativeInt('cg-iters', v['cg-iters'], config.estep.cgIters) }
     config.train = { ...config.train, steps: nonNegativeInt('train-steps', v['train-steps'], config.train.steps), batch: nonNegativeInt('batch', v.batch, config.train.batch) }
-    const firstLap = nonNegativeInt('first-lap-steps', v['first-lap-steps'], config.train.firstLapSteps ?? 0)
+    // --train-steps alone sets every lap's M-step (lap 1 too); --first-lap-steps sets lap 1's
+    const firstLap = nonNegativeInt('first-lap-steps', v['first-lap-steps'], v['train-steps'] !== undefined ? 0 : config.train.firstLapSteps ?? 0)
     config.train.firstLapSteps = firstLap > 0 ? firstLap : undefined
     if (v.ema !== undefined) {
       const e = Number(v.ema)

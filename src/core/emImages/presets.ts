@@ -44,16 +44,21 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     ...common, preset: 'tiny', observations: 512, evalCount: 64, laps: 6,
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [8, 16], blocks: 1, embedding: 16 },
-    train: { steps: 400, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
+    // lap 1 trains from scratch on the Gaussian's posterior samples (their FD is 137 against the Gaussian prior's
+    // 205): with the laps' 300 steps its samples were worse than the Gaussian (FD 278 at 400 steps), with 1,000
+    // they are better (docs/bench-em-images.md)
+    train: { steps: 300, firstLapSteps: 1000, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
     estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 256, covariance: 'tweedie' },
     sampleSteps: 16,
   },
+  // sized for ≤ 15 min in the browser on a 2-core CPU (docs/bench-em-images-page.md): the U-Net of
+  // models/mnist-unet (16/32), twice tiny's observations, tiny's step counts and E-step
   default: {
-    ...common, preset: 'default', observations: 2048, evalCount: 256, laps: 8,
+    ...common, preset: 'default', observations: 1024, evalCount: 128, laps: 6,
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [16, 32], blocks: 1, embedding: 32 },
-    train: { steps: 400, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
-    estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
+    train: { steps: 300, firstLapSteps: 1000, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
+    estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
     sampleSteps: 32,
   },
   // twice the channels (≈ 3× the default's time per U-Net call in Node: ≈ 1 s per forward + VJP at batch 256
