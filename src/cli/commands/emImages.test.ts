@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import '@tensorflow/tfjs-backend-cpu'
 import { describe, expect, it } from 'vitest'
+import { disposeUnet, importUnet, parameterShapes } from '../../engines/tfjs/unet'
+import { UNET_WEIGHTS_FORMAT, unetWeightsFromFile, type UnetWeightsFile } from '../../engines/tfjs/unetWeightsFile'
+import { IMAGE_EM_PRESETS } from '../../core/emImages/presets'
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx')
 const dir = mkdtempSync(join(tmpdir(), 'em-images-cli-'))
@@ -33,7 +37,24 @@ describe('em-images CLI', () => {
     expect(res.config.observations).toBe(256)
     expect(res.config.estep.covariance).toBe('tweedie')
   }, 240_000)
+  it('--weights-out: the last lap\'s U-Net weights in tfjs-weights.json\'s format, read back by importUnet', async () => {
+    const w = join(dir, 'w.json')
+    const r = run(['--preset', 'tiny', '--laps', '1', '--observations', '32', '--train-steps', '3', '--estep-steps', '2', '--fd', 'off', '--seed', '1', '--weights-out', w, '--out', join(dir, 'run1.json')])
+    expect(r.status, r.stderr).toBe(0)
+    const f = JSON.parse(readFileSync(w, 'utf8')) as UnetWeightsFile
+    expect(f.format).toBe(UNET_WEIGHTS_FORMAT)
+    expect(f.meta).toMatchObject({ preset: 'tiny', lap: 1, covariance: 'tweedie', seed: 1, observations: 32 })
+    const weights = unetWeightsFromFile(f)
+    expect(weights.config).toEqual(IMAGE_EM_PRESETS.tiny.unet)
+    expect(weights.names).toEqual(parameterShapes(weights.config).map(([n]) => n))
+    const p = importUnet(weights) // throws on a wrong name or size
+    expect(p.size).toBe(weights.names.length)
+    disposeUnet(p)
+    // trained weights, not the zero biases and bounded init alone: some bias moved off 0
+    expect(weights.data.some((d, i) => weights.names[i]!.endsWith('.b') && d.some((v) => v !== 0))).toBe(true)
+  }, 240_000)
   const bad: Array<[string[], RegExp]> = [
+    [['--laps', '0', '--weights-out', join(dir, 'never.json')], /^error: --weights-out needs --laps of at least 1/],
     [['--preset', 'huge'], /^error: --preset must be one of tiny, default/],
     [['--covariance', 'jacobian'], /^error: --covariance must be one of tweedie, sigma_t, inverse/],
     [['--laps', '1.5'], /^error: --laps must be a non-negative integer/],

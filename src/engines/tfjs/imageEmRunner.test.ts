@@ -65,6 +65,19 @@ describe('image EM runner', () => {
     expect(resumed[0]!.completionPsnr).toBeCloseTo(all[2]!.completionPsnr, 4)
     await expect(runImageEm(c, () => {}, { onProgress: () => {} }, syntheticSet(), { lap: 1, samples: new Float32Array(784), prior: l1.prior })).rejects.toThrow(/resume: lap 1 has 1 samples/)
   })
+  it('train.firstLapSteps sets lap 1\'s M-step length only; with EMA the resume is still exact', async () => {
+    const c: ImageEmConfig = { ...small, laps: 2, train: { ...small.train, firstLapSteps: 6, ema: 0.8 } }
+    const all: ImageLapRecord[] = []
+    const before = tf.memory().numTensors
+    await runImageEm(c, (r) => { all.push(r) }, { onProgress: () => {} }, syntheticSet())
+    expect(tf.memory().numTensors).toBe(before)
+    // one loss per step at these lengths (readEvery = max(1, ⌊steps/10⌋))
+    expect(all[1]!.losses.length).toBe(6)
+    expect(all[2]!.losses.length).toBe(4)
+    const resumed: ImageLapRecord[] = []
+    await runImageEm(c, (r) => { resumed.push(r) }, { onProgress: () => {} }, syntheticSet(), { lap: 1, samples: all[1]!.eStepSamples, prior: all[1]!.prior, weights: all[1]!.weights })
+    expect(resumed[0]!.completionPsnr).toBeCloseTo(all[2]!.completionPsnr, 4)
+  })
   it('with a scorer, every lap with samples gets fd and classHistogram of its samples in [0, 1] (lap 0 too)', async () => {
     const calls: number[] = []
     const scorer = {

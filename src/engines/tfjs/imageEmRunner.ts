@@ -151,7 +151,8 @@ export async function runImageEm(c: ImageEmConfig, onLap: (r: ImageLapRecord) =>
       const data = tf.tensor2d(samples, [samples.length / DIGIT_PIXELS, DIGIT_PIXELS]) as Tensor2D
       let losses: number[]
       try {
-        losses = await model.train(data, c.train, c.seed * 1000 + lap, (f, loss) => cb.onProgress('train', f, `lap ${lap}: M-step, loss ${loss.toFixed(4)}`), cb.signal)
+        const train = lap === 1 && c.train.firstLapSteps ? { ...c.train, steps: c.train.firstLapSteps } : c.train
+        losses = await model.train(data, train, c.seed * 1000 + lap, (f, loss) => cb.onProgress('train', f, `lap ${lap}: M-step, loss ${loss.toFixed(4)}`), cb.signal)
       } finally {
         data.dispose()
       }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { initUnet, parameterShapes, shuffle, unetDenoise, unshuffle, exportUnet, importUnet, type UnetConfig } from './unet'
+import { convWeightGrad, initUnet, parameterShapes, shuffle, unetDenoise, unshuffle, exportUnet, importUnet, type UnetConfig } from './unet'
 import { denoiserLoss } from './unetTrain'
 import { UnetModel } from './unetModel'
 import { mulberry32, fillNormal } from '../../core/linalg/random'
@@ -21,19 +21,24 @@ describe('U-Net (§8.3, small)', () => {
     const xv = x.arraySync() as number[][][][], uv = u.arraySync() as number[][][][]
     expect(uv[1]![1]![2]![(1 * 2 + 0) * 3 + 2]).toBe(xv[1]![3]![4]![2])
   })
-  it('custom gradients (conv weight grads by shifted matMuls, flipped-kernel input grads) match finite differences', () => {
+  it('custom gradients (conv weight grads as one transposed conv, flipped-kernel input grads, the split cat conv) match finite differences', () => {
     const p = initUnet(cfg, 3)
     const x = tf.randomNormal([3, 784], 0, 1, 'float32', 1), sig = tf.tensor1d([0.05, 0.5, 3]), z = tf.randomNormal([3, 784], 0, 1, 'float32', 2)
     const names = parameterShapes(cfg).map(([n]) => n)
     const f = (...ps: tf.Tensor[]) => denoiserLoss(cfg, new Map(names.map((n, i) => [n, ps[i]!])), x, sig, z)
     const { grads } = tf.valueAndGrads(f)(names.map((n) => p.get(n)!))
     // finite differences on a few weights of different layers (float32 on cpu: central differences, h = 1e-2)
-    for (const name of ['in.w', 'd0.0.conv1.w', 'cat.w', 'down.w', 'd1.0.m2.w', 'out.w']) {
+    const c0 = cfg.channels[0]
+    // cat.w [3, 3, 2·C0, C0]: one entry acting on the up path (ci < C0) and one on the skip (ci ≥ C0); d1.0.m2.w: a, b and c parts
+    const probes: Array<[string, number]> = [['in.w', -1], ['d0.0.conv1.w', -1], ['cat.w', (4 * 2 * c0 + 1) * c0 + 1], ['cat.w', (4 * 2 * c0 + c0 + 1) * c0], ['down.w', -1], ['out.w', -1]]
+    const m2 = cfg.channels[1]
+    for (const k of [0, 1, 2]) probes.push(['d1.0.m2.w', 3 * 3 * m2 + k * m2 + 1])
+    for (const [name, at] of probes) {
       const i = names.indexOf(name)
       const w = p.get(name)!
       const flat = w.dataSync().slice()
       const g = grads[i]!.dataSync()
-      const j = Math.floor(flat.length / 3)
+      const j = at >= 0 ? at : Math.floor(flat.length / 3)
       const loss = (delta: number) => {
         const q = Float32Array.from(flat); q[j]! += delta
         const m = new Map(p); m.set(name, tf.tensor(q, w.shape))
@@ -56,6 +61,50 @@ describe('U-Net (§8.3, small)', () => {
     const fdx = (tf.sum(tf.mul(unetDenoise(cfg, p, tf.add(x, tf.mul(dir, e)), sig), v)).dataSync()[0]! - tf.sum(tf.mul(unetDenoise(cfg, p, tf.sub(x, tf.mul(dir, e)), sig), v)).dataSync()[0]!) / (2 * e)
     const an = tf.sum(tf.mul(a, dir)).dataSync()[0]!
     expect(Math.abs(fdx - an) / Math.abs(an)).toBeLessThan(2e-2)
+  })
+  it('weight EMA: after 2 steps the parameters are d²·p0 + d(1−d)·p1 + (1−d)·p2 of the plain run, no leaks', async () => {
+    const small: UnetConfig = { channels: [4, 8], blocks: 1, embedding: 8 }
+    const data = tf.randomNormal([8, 784], 0, 0.5, 'float32', 21) as tf.Tensor2D
+    const snap = async (steps: number, ema: number): Promise<Float32Array[]> => {
+      const m = new UnetModel(small, { a: 1e-3, b: 10 }, 5)
+      // constant LR: the first step of a 2-step run is the 1-step run
+      await m.train(data, { steps, batch: 4, lrInit: 1e-2, lrEnd: 1e-2, ema }, 3, () => {})
+      const w = await m.weights()
+      m.dispose()
+      return w.data
+    }
+    const p0 = await snap(0, 0) // steps 0: the init
+    const p1 = await snap(1, 0), p2 = await snap(2, 0)
+    const base = tf.memory().numTensors
+    const d = 0.7
+    const e = await snap(2, d)
+    expect(tf.memory().numTensors).toBe(base)
+    let worst = 0, moved = 0
+    e.forEach((arr, k) => arr.forEach((v, i) => {
+      const want = d * d * p0[k]![i]! + d * (1 - d) * p1[k]![i]! + (1 - d) * p2[k]![i]!
+      worst = Math.max(worst, Math.abs(v - want))
+      moved = Math.max(moved, Math.abs(p2[k]![i]! - v))
+    }))
+    expect(worst).toBeLessThan(1e-6)
+    expect(moved).toBeGreaterThan(1e-3) // the EMA differs from the last iterate
+    data.dispose()
+  })
+  it('convWeightGrad equals the direct sum dW[i, j, c, o] = Σ xpad[b, y+i, x+j, c]·dy[b, y, x, o]', () => {
+    const [B, H, W, Ci, Co] = [2, 5, 4, 3, 2]
+    const x = tf.randomNormal([B, H, W, Ci], 0, 1, 'float32', 11) as tf.Tensor4D, dy = tf.randomNormal([B, H, W, Co], 0, 1, 'float32', 12) as tf.Tensor4D
+    const xv = x.arraySync(), dv = dy.arraySync()
+    const got = convWeightGrad(x, dy)
+    expect(got.shape).toEqual([3, 3, Ci, Co])
+    const gv = got.arraySync() as number[][][][]
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < Ci; c++) for (let o = 0; o < Co; o++) {
+      let s = 0
+      for (let b = 0; b < B; b++) for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) {
+        const yy = y + i - 1, xc = xx + j - 1
+        if (yy >= 0 && yy < H && xc >= 0 && xc < W) s += xv[b]![yy]![xc]![c]! * dv[b]![y]![xx]![o]!
+      }
+      expect(gv[i]![j]![c]![o]!).toBeCloseTo(s, 4)
+    }
+    tf.dispose([x, dy, got])
   })
   it('weights round-trip; bad weights are rejected', async () => {
     const p = initUnet(cfg, 1)

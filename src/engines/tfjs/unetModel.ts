@@ -12,6 +12,8 @@ export interface UnetTrainSettings {
   batch: number
   lrInit: number
   lrEnd: number
+  /** EMA decay of the weights during a lap (unetTrain.ts); the lap ends on the averaged weights. */
+  ema?: number
 }
 
 /**
@@ -47,7 +49,7 @@ export class UnetModel {
   /** One M-step on `data` [N, 784] (warm start: the current parameters); returns the loss curve. */
   train(data: Tensor2D, s: UnetTrainSettings, seed: number, onProgress: (fraction: number, loss: number) => void, signal?: AbortSignal): Promise<number[]> {
     return trainUnet(this.config, this.params, data, {
-      steps: s.steps, batch: s.batch, lrInit: s.lrInit, lrEnd: s.lrEnd, clip: 1, schedule: this.schedule, seed,
+      steps: s.steps, batch: s.batch, lrInit: s.lrInit, lrEnd: s.lrEnd, ema: s.ema, clip: 1, schedule: this.schedule, seed,
       readEvery: Math.max(1, Math.floor(s.steps / 10)),
     }, (p) => onProgress(p.step / p.steps, p.loss), signal)
   }

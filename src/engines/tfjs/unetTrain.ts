@@ -2,7 +2,10 @@
 // loss = mean_b λ_t · mean_i (D(x + σz)_i − x_i)² with λ_t = 1/σ² + 1; Adam (0.9, 0.999, 1e-8) after
 // clip_by_global_norm(clip); LR linear lrInit → lrEnd over the lap (constant when equal, as [D]'s CIFAR 2e-4).
 // Adam state is re-initialised every call (= every lap, §4.2); the parameters carry over (warm start).
-// Same loop as trainMlp.ts, over the U-Net's named parameters. No EMA (see docs/em-images-progress.md).
+// Same loop as trainMlp.ts, over the U-Net's named parameters. With `ema` (a decay, e.g. 0.99) an exponential
+// moving average of the weights, started at the lap's warm start, is kept during the lap and REPLACES the
+// parameters at its end: the E-step and the samples use the averaged weights, and the next lap warm-starts from
+// them (so a lap's stored weights are all a resume needs).
 import * as tf from '@tensorflow/tfjs-core'
 import { clippedAdamStep } from './adam'
 import { drawBatch, linearLr } from './trainBatch'
@@ -10,6 +13,11 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { parameterShapes, unetDenoise, type UnetConfig, type UnetParams } from './unet'
 import { fillNormal, mulberry32 } from '../../core/linalg/random'
 import type { TrainConfig, TrainProgress } from './trainMlp'
+
+export interface UnetTrainConfig extends TrainConfig {
+  /** EMA decay of the weights in (0, 1); 0 or absent: none. */
+  ema?: number
+}
 
 /** The §1.4 loss of D on a clean batch x [B, 784] at per-sample σ [B] and noise z [B, 784]. */
 export function denoiserLoss(c: UnetConfig, p: UnetParams, x: Tensor, sigma: Tensor, z: Tensor): Tensor {
@@ -26,7 +34,7 @@ export async function trainUnet(
   c: UnetConfig,
   params: UnetParams,
   data: Tensor2D,
-  cfg: TrainConfig,
+  cfg: UnetTrainConfig,
   onProgress: (p: TrainProgress) => void,
   signal?: AbortSignal,
 ): Promise<number[]> {
@@ -40,6 +48,9 @@ export async function trainUnet(
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
   const zbuf = new Float32Array(cfg.batch * dim)
+  const decay = cfg.ema ?? 0
+  if (!(decay >= 0 && decay < 1)) throw new Error(`EMA decay must be in [0, 1), got ${decay}`)
+  let ema: Tensor[] = decay > 0 ? vars.map((v) => tf.clone(v)) : []
   try {
     for (let step = 0; step < cfg.steps; step++) {
       signal?.throwIfAborted()
@@ -59,6 +70,11 @@ export async function trainUnet(
       v2 = next.newV
       window = next.loss
       next.newP.forEach((p, i) => { vars[i] = p; params.set(names[i]!, p) })
+      if (decay > 0) {
+        const old = ema
+        ema = tf.tidy(() => old.map((e, i) => tf.add(tf.mul(e, decay), tf.mul(vars[i]!, 1 - decay))))
+        tf.dispose(old)
+      }
       const done = step + 1
       if (done % cfg.readEvery === 0 || done === cfg.steps) {
         const count = done % cfg.readEvery === 0 ? cfg.readEvery : done % cfg.readEvery
@@ -71,8 +87,12 @@ export async function trainUnet(
         await new Promise((resolve) => setTimeout(resolve, 0)) // let a cancel message in
       }
     }
+    if (decay > 0) {
+      ema.forEach((e, i) => { vars[i]!.dispose(); vars[i] = e; params.set(names[i]!, e) })
+      ema = []
+    }
     return losses
   } finally {
-    tf.dispose([...m, ...v2, window])
+    tf.dispose([...m, ...v2, window, ...ema])
   }
 }

@@ -34,7 +34,8 @@ export function urlOverrides(search: string): { patch: (c: ImageEmConfig) => Ima
       sampleCount: n('sampleCount', 1, 1024, c.sampleCount),
       sampleSteps: n('sampleSteps', 1, 256, c.sampleSteps),
       gaussian: { ...c.gaussian, iterations: n('gaussianIterations', 1, 64, c.gaussian.iterations) },
-      train: { ...c.train, steps: n('trainSteps', 1, 10000, c.train.steps) },
+      // trainSteps sets every lap's M-step, lap 1's too (as the CLI's --train-steps)
+      train: { ...c.train, steps: n('trainSteps', 1, 10000, c.train.steps), firstLapSteps: q.has('trainSteps') ? undefined : c.train.firstLapSteps },
       estep: { ...c.estep, steps: n('estepSteps', 1, 256, c.estep.steps) },
     }),
   }
