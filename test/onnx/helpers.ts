@@ -1,6 +1,8 @@
 // Shared test/CLI/bench helpers (Node only): onnxruntime-node reference runs, seeded inputs, gradient checks.
 import * as ort from 'onnxruntime-node'
 import * as tf from '@tensorflow/tfjs-core'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 export { ort }
 
@@ -18,6 +20,30 @@ export function randn(r: () => number, n: number): Float32Array {
 }
 
 export type InputKind = 'randn' | 'positive' | 'unit'
+
+/** One op graph of test/fixtures/onnx-ops (made by scripts/make-op-graphs.py) as its manifest lists it. */
+export interface OpFixture {
+  name: string
+  file: string
+  ops: string[]
+  inputs: Record<string, { shape: number[]; kind: InputKind }>
+  outputs: string[]
+  grad: boolean
+}
+
+export const OP_FIXTURES_DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
+
+export function loadOpFixtures(): OpFixture[] {
+  return (JSON.parse(readFileSync(join(OP_FIXTURES_DIR, 'manifest.json'), 'utf8')) as { fixtures: OpFixture[] }).fixtures
+}
+
+export function opFixtureBytes(fx: OpFixture): Uint8Array {
+  return new Uint8Array(readFileSync(join(OP_FIXTURES_DIR, fx.file)))
+}
+
+// Ops with kinks: a finite-difference step that straddles a kink is off by O(1) for that element, so use a
+// small step there; smooth graphs use a larger step (less float32 round-off in the difference).
+export const KINK_OPS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
 
 export function sample(r: () => number, kind: InputKind, n: number): Float32Array {
   if (kind === 'positive') return Float32Array.from({ length: n }, () => 0.5 + 1.5 * r())
@@ -76,7 +102,7 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export async function gradcheck(opts: {
   x: Float32Array
   outSize: number
-  vjp: (v: Float32Array) => Float32Array
+  vjp: (v: Float32Array) => Float32Array | Promise<Float32Array>
   reference: (x: Float32Array) => Promise<Float32Array>
   seed: number
   directions?: number
@@ -92,7 +118,7 @@ export async function gradcheck(opts: {
     const xp = opts.x.map((xi, i) => xi + h * (u[i] ?? 0))
     const xm = opts.x.map((xi, i) => xi - h * (u[i] ?? 0))
     const fd = (dot(v, await opts.reference(xp)) - dot(v, await opts.reference(xm))) / (2 * h)
-    const ad = dot(opts.vjp(v), u)
+    const ad = dot(await opts.vjp(v), u)
     const rel = Math.abs(fd - ad) / Math.max(Math.abs(fd), Math.abs(ad), opts.floor ?? 1e-3)
     worst = Math.max(worst, rel)
   }

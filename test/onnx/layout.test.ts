@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OnnxGraph, parseModel, recordVjp, type ModelIR, type NodeIR } from '../../src/engines/onnx/diff'
 import { composeTranspose, dropAxes, invert, permute, physicalShape, reshapePerm, toLogical, toPhysical } from '../../src/engines/onnx/diff/layout'
-import { type Feeds, type InputKind, gradcheck, maxAbs, maxAbsDiff, ortRun, ortSession, rng, sample, size, toTf } from './helpers'
+import { type Feeds, gradcheck, maxAbs, maxAbsDiff, ortRun, ortSession, rng, sample, size, toTf, KINK_OPS, loadOpFixtures, opFixtureBytes } from './helpers'
 
 beforeAll(() => {
   tf.env().set('IS_TEST', true)
@@ -97,17 +97,7 @@ describe('layout arithmetic (cpu)', () => {
   })
 })
 
-interface Fixture {
-  name: string
-  file: string
-  ops: string[]
-  inputs: Record<string, { shape: number[]; kind: InputKind }>
-  grad: boolean
-}
-
-const DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { fixtures: Fixture[] }
-const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
+const manifest = { fixtures: loadOpFixtures() }
 
 /** The graph with every rank-4 input passed through an identity 1×1 Conv first, so ops see it stored NHWC. */
 function shimmed(model: ModelIR, rank4: { name: string; channels: number }[]): ModelIR {
@@ -137,7 +127,7 @@ describe.each(['wasm', 'cpu'])('op fixtures with rank-4 inputs stored NHWC, tfjs
     const rank4 = Object.entries(fx.inputs).filter(([, s]) => s.shape.length === 4).map(([name, s]) => ({ name, channels: s.shape[1] as number }))
     if (rank4.length === 0) return
     test(fx.name, async () => {
-      const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
+      const bytes = opFixtureBytes(fx)
       const graph = new OnnxGraph(shimmed(parseModel(bytes), rank4))
       expect(graph.unsupported).toEqual([])
       const session = await ortSession(bytes)
@@ -163,7 +153,7 @@ describe.each(['wasm', 'cpu'])('op fixtures with rank-4 inputs stored NHWC, tfjs
           x: x.data,
           outSize: size(outShape),
           seed: 70 + k,
-          h: fx.ops.some((o) => KINKS.has(o)) ? 1e-3 : 1e-2,
+          h: fx.ops.some((o) => KINK_OPS.has(o)) ? 1e-3 : 1e-2,
           vjp: (v) => {
             const vt = tf.tensor(v, outShape)
             const g = rec.vjp(vt)

@@ -1,29 +1,14 @@
 // One test per op graph made by scripts/make-op-graphs.py: forward parity with onnxruntime-node and an
 // exact-VJP gradient check against central finite differences (computed with onnxruntime).
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
-import { type Feeds, type InputKind, gradcheck, maxAbs, maxAbsDiff, ortRun, ortSession, rng, sample, size, toTf } from './helpers'
+import { type Feeds, gradcheck, maxAbs, maxAbsDiff, ortRun, ortSession, rng, sample, size, toTf, KINK_OPS, loadOpFixtures, opFixtureBytes } from './helpers'
 
-interface Fixture {
-  name: string
-  file: string
-  ops: string[]
-  inputs: Record<string, { shape: number[]; kind: InputKind }>
-  outputs: string[]
-  grad: boolean
-}
+const manifest = { fixtures: loadOpFixtures() }
 
-const DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { fixtures: Fixture[] }
-
-// Ops with kinks: a finite-difference step that straddles a kink is off by O(1) for that element, so use a
-// small step there; smooth graphs use a larger step (less float32 round-off in the difference).
-const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
 
 const results: Record<string, { parity: number; gradcheck: number | null }> = {}
 
@@ -47,7 +32,7 @@ describe.each(['cpu', 'wasm'])('op graphs on tfjs-%s: parity with onnxruntime-no
   manifest.fixtures.forEach((fx, k) => {
     test(fx.name, async () => {
       const key = `${backend}/${fx.name}`
-      const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
+      const bytes = opFixtureBytes(fx)
       const graph = OnnxGraph.fromBytes(bytes)
       expect(graph.unsupported).toEqual([])
       const session = await ortSession(bytes)
@@ -77,7 +62,7 @@ describe.each(['cpu', 'wasm'])('op graphs on tfjs-%s: parity with onnxruntime-no
           x: x.data,
           outSize: size(outShape),
           seed: 7 + k,
-          h: fx.ops.some((o) => KINKS.has(o)) ? 1e-3 : 1e-2,
+          h: fx.ops.some((o) => KINK_OPS.has(o)) ? 1e-3 : 1e-2,
           vjp: (v) => {
             const vt = tf.tensor(v, outShape)
             const g = rec.vjp(vt)

@@ -10,23 +10,14 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createOnnxDenoiser, OnnxGraph, recordVjp } from '../../src/engines/onnx/diff'
 import { createOrtVjpDenoiser, type FloatFeeds, type OrtRuntime, OrtVjpDenoiserError, OrtVjpExecutor, OrtVjpGraph, OrtVjpUnsupportedError, vjpOps } from '../../src/engines/onnx/ortvjp'
-import { dot, type Feeds, type InputKind, maxAbs, maxAbsDiff, ort, ortRun, ortSession, randn, rng, sample, size } from './helpers'
+import { type Feeds, maxAbs, maxAbsDiff, ort, ortRun, ortSession, randn, rng, sample, size, KINK_OPS, loadOpFixtures, opFixtureBytes, gradcheck } from './helpers'
 
 const rt: OrtRuntime = {
   createSession: (b) => ort.InferenceSession.create(b, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' }),
   tensor: (d, dims) => new ort.Tensor('float32', d, [...dims]),
 }
 
-interface Fixture {
-  name: string
-  file: string
-  ops: string[]
-  inputs: Record<string, { shape: number[]; kind: InputKind }>
-  grad: boolean
-}
-const DIR = join(__dirname, '..', 'fixtures', 'onnx-ops')
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { fixtures: Fixture[] }
-const KINKS = new Set(['Relu', 'Abs', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Clip', 'Max', 'Min', 'ReduceMax', 'ReduceMin', 'Elu', 'Selu', 'MaxPool', 'GlobalMaxPool'])
+const manifest = { fixtures: loadOpFixtures() }
 
 /** Op graphs whose differentiated path has an op (or op feature) without an ONNX backward rule. */
 const UNSUPPORTED = new Set([
@@ -39,21 +30,6 @@ const UNSUPPORTED = new Set([
   'GlobalMaxPool', 'Softmax_opset11',
 ])
 
-/** helpers.gradcheck with an async VJP: ⟨Jᵀv, u⟩ against (⟨v, f(x+hu)⟩ − ⟨v, f(x−hu)⟩) / 2h, worst relative error. */
-async function gradcheckAsync(o: { x: Float32Array; outSize: number; vjp: (v: Float32Array) => Promise<Float32Array>; reference: (x: Float32Array) => Promise<Float32Array>; seed: number; h?: number; directions?: number }): Promise<number> {
-  const r = rng(o.seed)
-  const h = o.h ?? 1e-2
-  let worst = 0
-  for (let d = 0; d < (o.directions ?? 3); d++) {
-    const u = randn(r, o.x.length)
-    const v = randn(r, o.outSize)
-    const fd = (dot(v, await o.reference(o.x.map((xi, i) => xi + h * (u[i] ?? 0)))) - dot(v, await o.reference(o.x.map((xi, i) => xi - h * (u[i] ?? 0))))) / (2 * h)
-    const ad = dot(await o.vjp(v), u)
-    worst = Math.max(worst, Math.abs(fd - ad) / Math.max(Math.abs(fd), Math.abs(ad), 1e-3))
-  }
-  return worst
-}
-
 const toFloatFeeds = (f: Feeds): FloatFeeds => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { data: v.data, dims: v.shape }]))
 
 beforeAll(async () => {
@@ -64,7 +40,7 @@ beforeAll(async () => {
 describe('ORT VJP executor on the op graphs', () => {
   manifest.fixtures.filter((fx) => fx.grad).forEach((fx, k) => {
     test(fx.name, async () => {
-      const bytes = new Uint8Array(readFileSync(join(DIR, fx.file)))
+      const bytes = opFixtureBytes(fx)
       const r = rng(2000 + k)
       const feeds: Feeds = {}
       for (const [name, spec] of Object.entries(fx.inputs)) feeds[name] = { data: sample(r, spec.kind, size(spec.shape)), shape: spec.shape }
@@ -99,11 +75,11 @@ describe('ORT VJP executor on the op graphs', () => {
       const ours = await lin.vjp(v)
       expect(maxAbsDiff(ours, tfjsVjp), `${fx.name}: ORT VJP vs tfjs VJP`).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbs(tfjsVjp)))
       const x = feeds[wrt] as Feeds[string]
-      const rel = await gradcheckAsync({
+      const rel = await gradcheck({
         x: x.data,
         outSize: ref.length,
         seed: 7 + k,
-        h: fx.ops.some((o) => KINKS.has(o)) ? 1e-3 : 1e-2,
+        h: fx.ops.some((o) => KINK_OPS.has(o)) ? 1e-3 : 1e-2,
         vjp: (vv) => lin.vjp(vv),
         reference: (xd) => ortRun(session, { ...feeds, [wrt]: { data: xd, shape: x.shape } }),
       })
@@ -157,7 +133,7 @@ describe.each([['cifar10-unet', [3, 32, 32]], ['mri-unet', [1, 64, 64]]] as cons
         console.log(`${id}: ORT-VJP vs tfjs VJP, max abs diff / max abs = ${rel.toExponential(2)}`)
         expect(rel).toBeLessThanOrEqual(1e-4)
         // ⟨Jᵀv, u⟩ = ⟨v, Ju⟩ with Ju by central differences of ORT's forward on the original model
-        const g = await gradcheckAsync({
+        const g = await gradcheck({
           x, outSize: ref.length, seed: 5, directions: 2, h: 1e-2,
           vjp: (vv) => lin.vjp(vv),
           reference: (xd) => ortRun(session, { ...feeds, x: { data: xd, shape: [batch, ...sampleShape] } }),
