@@ -60,6 +60,7 @@ describe('em-images CLI', () => {
     [['--laps', '1.5'], /^error: --laps must be a non-negative integer/],
     [['--corruption', 'rain'], /^error: --corruption must be one of pixels, box, blur/],
     [['--fd', 'maybe'], /^error: --fd must be one of on, off/],
+    [['--clamp', 'always'], /^error: --clamp must be one of none, posterior, denoised, both/],
     [['--bogus'], /^error: .*bogus/],
   ]
   for (const [flags, re] of bad) {

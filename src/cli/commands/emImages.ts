@@ -19,6 +19,7 @@ import { runImageEm } from '../../engines/tfjs/imageEmRunner'
 import { createDigitScorer } from '../../engines/tfjs/digitScorer'
 import { unetWeightsToFile } from '../../engines/tfjs/unetWeightsFile'
 
+const CLAMPS = ['none', 'posterior', 'denoised', 'both'] as const
 const CLASSIFIER = new URL('../../../models/mnist-classifier/classifier.onnx', import.meta.url)
 
 function nonNegativeInt(name: string, v: string | undefined, fallback: number): number {
@@ -39,7 +40,7 @@ const command: Command = {
   usage: [
     'usage: em-images [--preset tiny|default|large] [--laps L] [--seed S] [--covariance tweedie|sigma_t|inverse] [--out run.json]',
     '                 [--corruption pixels|box|blur] [--observations N] [--estep-steps K] [--cg-iters K] [--train-steps K] [--backend wasm|cpu] [--fd on|off]',
-    '                 [--weights-out w.json] [--first-lap-steps K] [--ema D] [--sample-steps K] [--lr INIT,END] [--batch B]',
+    '                 [--weights-out w.json] [--first-lap-steps K] [--ema D] [--sample-steps K] [--lr INIT,END] [--batch B] [--clamp none|posterior|denoised|both]',
     '  --preset        observations, U-Net size and step counts (default tiny)',
     '  --laps          EM laps after the Gaussian lap 0; 0 stops after lap 0 (default: the preset\'s)',
     '  --covariance    MMPS E-step covariance: Tweedie (VJP), Σ_t, or (Σ_x⁻¹ + Σ_t⁻¹)⁻¹ (default tweedie)',
@@ -47,12 +48,13 @@ const command: Command = {
     '  --observations  corrupted digits used as observations (default: the preset\'s)',
     '  --estep-steps   sampler steps of the E-step; --cg-iters its CG iterations; --train-steps Adam steps per M-step',
     '  --first-lap-steps Adam steps of lap 1 (from scratch); --ema weight EMA decay (0: none); --sample-steps DDPM steps of the unconditional samples',
+    '  --clamp         E-step clamps to the data range [−1, 1]: D̃ (posterior, the presets\' choice), x̂ (denoised), both, or none',
     '  --fd            FD and class histogram of every lap\'s unconditional samples (models/mnist-classifier; default on)',
     '  --weights-out   the last lap\'s U-Net weights (JSON: config, names, shapes, data_base64 float32 LE; importUnet after unetWeightsFromFile)',
     '  --out           output JSON (default stdout): {"laps": [{lap, fd, completionPsnr, seconds, …}], "samples": [[784 values in [0, 1]], …]}',
   ].join('\n'),
   async run(args) {
-    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend', 'fd', 'weights-out', 'first-lap-steps', 'ema', 'sample-steps', 'lr', 'batch'])
+    const v = parseFlags(args, ['preset', 'laps', 'seed', 'covariance', 'corruption', 'observations', 'estep-steps', 'cg-iters', 'train-steps', 'out', 'backend', 'fd', 'weights-out', 'first-lap-steps', 'ema', 'sample-steps', 'lr', 'batch', 'clamp'])
     const preset = oneOf<ImageEmPreset>('preset', v.preset, IMAGE_EM_PRESETS_LIST, 'tiny')
     const base = IMAGE_EM_PRESETS[preset]
     const covariance = oneOf<CovarianceChoice>('covariance', v.covariance, COVARIANCE_CHOICES, base.estep.covariance)
@@ -79,6 +81,10 @@ const command: Command = {
       if (!(a! > 0 && b! > 0)) throw new CliError(`--lr must be "init,end" with both > 0, got "${v.lr}"`)
       config.train.lrInit = a!
       config.train.lrEnd = b!
+    }
+    if (v.clamp !== undefined) {
+      const k = oneOf('clamp', v.clamp, CLAMPS, 'posterior')
+      config.estep.clamp = { posterior: k === 'posterior' || k === 'both', denoised: k === 'denoised' || k === 'both' }
     }
     config.sampleSteps = nonNegativeInt('sample-steps', v['sample-steps'], config.sampleSteps)
     if (config.sampleSteps < 1 || config.train.batch < 1) throw new CliError('--sample-steps and --batch must be at least 1')

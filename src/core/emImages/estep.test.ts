@@ -90,6 +90,36 @@ describe('image E-step on a Gaussian prior against the exact posterior (the orac
     expect(() => imagePosteriorDenoiser('bogus' as CovarianceChoice, problem, 1)).toThrow(/covariance must be/)
     t.dispose()
   })
+  it('clamp: x̂ clamped to [−1, 1] (its Jacobian masked) and D̃ clamped to [−1, 1], for every covariance', () => {
+    // a prior centred at +5: x̂ ≈ 5 everywhere at σ = 8, outside the digits' data range
+    const shifted = new GaussianPriorDenoiser({ mean: Float64Array.from(g.mean, (v) => v + 5), cov: spec.cov })
+    const t = new DplrTensors({ ...g, mean: Float32Array.from(g.mean, (v) => v + 5) })
+    const inverse = new InverseHeuristic(t)
+    const mask = tf.tensor2d(one.masks!, [1, n])
+    const operator = { name: 'mask', inShape: [n], outShape: [n], apply: (x: tf.Tensor) => tf.mul(x, mask), adjoint: (x: tf.Tensor) => tf.mul(x, mask) }
+    const y = tf.tensor2d(one.y, [1, n])
+    const problem = { denoiser: shifted, operator, y, sigmaY }
+    const x = tf.randomNormal([1, n], 0, 1, 'float32', 9)
+    const ctx = { sigma: 8, sigmaNext: 4, coef: 0.75 }
+    for (const c of ['tweedie', 'sigma_t', 'inverse'] as const) {
+      const range = (clamp: { denoised?: boolean; posterior?: boolean }) => {
+        const d = imagePosteriorDenoiser(c, problem, 2, inverse, clamp)(x, ctx)
+        const v = d.dataSync()
+        d.dispose()
+        return [Math.min(...v), Math.max(...v)]
+      }
+      const [, hiFree] = range({})
+      expect(hiFree, c).toBeGreaterThan(2)
+      // every x̂ entry is clipped, so the masked Jacobian makes the guidance vanish: D̃ = clip(x̂) = 1
+      const [loX, hiX] = range({ denoised: true })
+      expect(loX, c).toBeCloseTo(1, 5)
+      expect(hiX, c).toBeCloseTo(1, 5)
+      const [loP, hiP] = range({ posterior: true })
+      expect(loP, c).toBeGreaterThanOrEqual(-1)
+      expect(hiP, c).toBeLessThanOrEqual(1)
+    }
+    tf.dispose([mask, y, x]); t.dispose()
+  })
 })
 
 function tile(row: Float32Array, times: number): Float32Array {

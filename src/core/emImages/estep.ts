@@ -13,6 +13,7 @@ import type { Tensor } from '@tensorflow/tfjs-core'
 import type { Denoiser, LinearOperator } from '../types'
 import { krylov } from '../linalg/krylov'
 import { mmps } from '../posterior/mmps'
+import { linearizeClamped } from '../posterior/method'
 import type { PosteriorProblem } from '../posterior/method'
 import { sample, type PosteriorDenoiserFn, type SamplerName, type StepContext } from '../diffusion/sampler'
 import type { VESchedule } from '../diffusion/schedule'
@@ -29,6 +30,8 @@ export interface ImageEStepSettings {
   /** Observations per sampler batch (CG is per sample; chunking only bounds memory). */
   chunk: number
   covariance: CovarianceChoice
+  /** Clamp x̂ = D(x_t) (`denoised`) and/or the posterior denoiser D̃ (`posterior`) to the data range [−1, 1]. */
+  clamp?: { denoised?: boolean; posterior?: boolean }
 }
 
 /** v ↦ (Σ_x⁻¹ + σ⁻² I)⁻¹ v = σ² v − σ⁴ (Σ_x + σ² I)⁻¹ v for a DPLR Σ_x (Woodbury, DplrTensors.resolvent). */
@@ -43,10 +46,10 @@ export class InverseHeuristic {
 }
 
 /** MMPS with a fixed covariance operator V (one VJP): D̃ = x̂ + σ² Jᵀ Aᵀ u, (σ_y² I + A V Aᵀ) u ≈ y − A x̂. */
-export function mmpsWithCovariance(problem: PosteriorProblem, cov: (v: Tensor) => Tensor, x: Tensor, ctx: StepContext, cgIters: number): Tensor {
+export function mmpsWithCovariance(problem: PosteriorProblem, cov: (v: Tensor) => Tensor, x: Tensor, ctx: StepContext, cgIters: number, clamp?: [number, number]): Tensor {
   const { denoiser, operator: A, y, sigmaY } = problem
   const s2 = ctx.sigma * ctx.sigma
-  const lin = denoiser.linearize(x, ctx.sigma)
+  const lin = linearizeClamped(denoiser, x, ctx.sigma, clamp)
   try {
     const r = tf.tidy(() => tf.sub(y, A.apply(lin.denoised)))
     const res = krylov('cg', (v) => [tf.tidy(() => tf.add(tf.mul(v, sigmaY * sigmaY), A.apply(cov(A.adjoint(v)))))], r, cgIters)
@@ -64,15 +67,30 @@ export function imagePosteriorDenoiser(
   problem: PosteriorProblem,
   cgIters: number,
   inverse?: InverseHeuristic,
+  clamp: ImageEStepSettings['clamp'] = {},
 ): PosteriorDenoiserFn {
+  const fn = unclampedPosteriorDenoiser(choice, problem, cgIters, inverse, clamp.denoised ? DATA_RANGE : undefined)
+  if (!clamp.posterior) return fn
+  return (x, ctx) => {
+    const d = fn(x, ctx)
+    const c = tf.clipByValue(d, DATA_RANGE[0], DATA_RANGE[1])
+    d.dispose()
+    return c
+  }
+}
+
+/** Model space of the digits: every pixel, and so E[x | x_t] and E[x | x_t, y], lies in [−1, 1]. */
+const DATA_RANGE: [number, number] = [-1, 1]
+
+function unclampedPosteriorDenoiser(choice: CovarianceChoice, problem: PosteriorProblem, cgIters: number, inverse: InverseHeuristic | undefined, clamp: [number, number] | undefined): PosteriorDenoiserFn {
   if (!(Number.isInteger(cgIters) && cgIters >= 1)) throw new Error(`CG iterations must be a positive integer, got ${cgIters}`)
-  if (choice === 'tweedie') return (x, ctx) => mmps.guided(problem, x, ctx, { solver: 'cg', iters: cgIters })
-  if (choice === 'sigma_t') return (x, ctx) => mmpsWithCovariance(problem, (v) => tf.mul(v, ctx.sigma * ctx.sigma), x, ctx, cgIters)
+  if (choice === 'tweedie') return (x, ctx) => mmps.guided(problem, x, ctx, { solver: 'cg', iters: cgIters, clamp })
+  if (choice === 'sigma_t') return (x, ctx) => mmpsWithCovariance(problem, (v) => tf.mul(v, ctx.sigma * ctx.sigma), x, ctx, cgIters, clamp)
   if (choice === 'inverse') {
     if (!inverse) throw new Error("the 'inverse' covariance (Σ_x⁻¹ + Σ_t⁻¹)⁻¹ needs the lap-0 Gaussian Σ_x")
     return (x, ctx) => {
       const v = inverse.at(ctx.sigma)
-      try { return mmpsWithCovariance(problem, v.apply, x, ctx, cgIters) } finally { v.dispose() }
+      try { return mmpsWithCovariance(problem, v.apply, x, ctx, cgIters, clamp) } finally { v.dispose() }
     }
   }
   throw new Error(`covariance must be one of ${COVARIANCE_CHOICES.join(', ')}, got "${String(choice)}"`)
@@ -104,7 +122,7 @@ export async function imageEStep(
       const op: LinearOperator & { dispose(): void } = operatorFor(obs, start, b)
       const y = tf.tensor2d(obs.y.subarray(start * n, (start + b) * n), [b, n])
       try {
-        const fn = imagePosteriorDenoiser(settings.covariance, { denoiser, operator: op, y, sigmaY: obs.sigmaY }, settings.cgIters, inverse)
+        const fn = imagePosteriorDenoiser(settings.covariance, { denoiser, operator: op, y, sigmaY: obs.sigmaY }, settings.cgIters, inverse, settings.clamp)
         const x = await sample(fn, [b, n], {
           steps: settings.steps, sampler: settings.sampler, schedule, seed: seed + start, mean: t.mean, signal,
           callbackEvery: Math.max(1, Math.floor(settings.steps / 4)),

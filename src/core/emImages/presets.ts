@@ -39,6 +39,12 @@ const common = {
   seed: 0,
 }
 
+// D̃ = E[x | x_t, y] lies in the digits' range [−1, 1]^784, so the E-step clamps it there. Without the clamp the
+// Tweedie E-step's CG step on a briefly trained U-Net's Jacobian threw samples as far as ±363 (13 % of lap 1's
+// values outside ±1.2), which the next M-step trained on: tiny, lap 6 FD 62.8 → 53.6, completion PSNR 15.1 → 16.7
+// dB with the clamp (docs/bench-em-images.md). Applied to every covariance, so Table 1's comparison stays fair.
+const CLAMP = { posterior: true } as const
+
 export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
   tiny: {
     ...common, preset: 'tiny', observations: 512, evalCount: 64, laps: 6,
@@ -48,7 +54,7 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     // 205): with the laps' 300 steps its samples were worse than the Gaussian (FD 278 at 400 steps), with 1,000
     // they are better (docs/bench-em-images.md)
     train: { steps: 300, firstLapSteps: 1000, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
-    estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 256, covariance: 'tweedie' },
+    estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 256, covariance: 'tweedie', clamp: CLAMP },
     sampleSteps: 16,
   },
   // sized for ≤ 15 min in the browser on a 2-core CPU (docs/bench-em-images-page.md): the U-Net of
@@ -58,7 +64,7 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [16, 32], blocks: 1, embedding: 32 },
     train: { steps: 300, firstLapSteps: 1000, batch: 32, lrInit: 2e-3, lrEnd: 2e-4 },
-    estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
+    estep: { steps: 8, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie', clamp: CLAMP },
     sampleSteps: 32,
   },
   // twice the channels (≈ 3× the default's time per U-Net call in Node: ≈ 1 s per forward + VJP at batch 256
@@ -68,7 +74,7 @@ export const IMAGE_EM_PRESETS: Record<ImageEmPreset, ImageEmConfig> = {
     gaussian: { rank: 32, iterations: 16, chunk: 512, cgIters: 40 },
     unet: { channels: [32, 64], blocks: 1, embedding: 32 },
     train: { steps: 800, batch: 64, lrInit: 1e-3, lrEnd: 1e-4 },
-    estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie' },
+    estep: { steps: 16, sampler: 'ddpm', cgIters: 1, chunk: 512, covariance: 'tweedie', clamp: CLAMP },
     sampleSteps: 32,
   },
 }
@@ -86,7 +92,7 @@ export function describeImageEm(c: ImageEmConfig): string[] {
     `lap 0: Gaussian prior, rank-${c.gaussian.rank} PPCA, ${c.gaussian.iterations} Monte-Carlo EM iterations (exact Gaussian posteriors)`,
     `M-step: U-Net ${c.unet.channels.join('/')} channels, ${c.train.steps} Adam steps a lap${c.train.firstLapSteps ? ` (lap 1: ${c.train.firstLapSteps})` : ''}, batch ${c.train.batch}, LR ${c.train.lrInit} → ${c.train.lrEnd}${c.train.ema ? `, weight EMA ${c.train.ema}` : ''}`,
     `unconditional samples: ${c.sampleCount} a lap, DDPM ${c.sampleSteps} steps`,
-    `E-step: MMPS (${c.estep.covariance} covariance), ${c.estep.sampler.toUpperCase()} ${c.estep.steps} steps, CG ${c.estep.cgIters}`,
+    `E-step: MMPS (${c.estep.covariance} covariance), ${c.estep.sampler.toUpperCase()} ${c.estep.steps} steps, CG ${c.estep.cgIters}${c.estep.clamp?.posterior ? ', D̃ clamped to [−1, 1]' : ''}${c.estep.clamp?.denoised ? ', x̂ clamped to [−1, 1]' : ''}`,
     `completion PSNR on ${c.evalCount} held-out observations; ${c.laps} laps`,
   ]
 }
