@@ -62,7 +62,22 @@ function log(rec: Record<string, unknown>): void {
 
 log({ start: new Date().toISOString(), node: process.version, cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, backend: tf.getBackend(), config })
 
-if (args.has('oracle')) {
+if (args.has('estep-bench')) {
+  // `--estep-bench=K`: the E-step's cost alone — K PC steps on all observations with a fresh MLP (the cost does not
+  // depend on the weights), twice (the first warms up the kernels); logs ms and CPU-ms per PC step.
+  const task = manifoldTask(config)
+  const fit = fitGaussianPrior(task.obs, MANIFOLD_DIM, config.fitIterations, mulberry32(config.seed + 17))
+  const model = new MlpModel({ features: MANIFOLD_DIM, hidden: config.hidden, layers: 3, embedding: 64 }, config.schedule, config.seed)
+  const steps = Number(args.get('estep-bench')) || 32
+  for (let rep = 0; rep < 3; rep++) {
+    const t1 = performance.now(), c1 = process.cpuUsage()
+    const e = await eStep(task, model.denoiser, { mean: fit.mean, cov: fit.cov }, { ...config.estep, steps }, config.schedule, 7919, { onProgress: () => {} })
+    const cpu = process.cpuUsage(c1)
+    const ms = performance.now() - t1
+    log({ what: 'estep-bench', rep, steps, observations: config.observations, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kept: e.kept, checksum: e.samples.reduce((a, b) => a + b, 0), load1: loadavg()[0] })
+  }
+  model.dispose()
+} else if (args.has('oracle')) {
   const task = manifoldTask(config)
   const fit = fitGaussianPrior(task.obs, MANIFOLD_DIM, config.fitIterations, mulberry32(config.seed + 17))
   const prior = { mean: fit.mean, cov: fit.cov }

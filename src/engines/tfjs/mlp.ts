@@ -138,3 +138,78 @@ export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor,
     return tf.add(tf.mul(cSkip, x), tf.mul(cOut, f))
   })
 }
+
+/**
+ * The weights re-arranged for `mlpLinearize` (kept tensors; dispose with `disposeMlpPrepared`): the first layer
+ * split into its x rows W₀ₓ (d × h) and embedding rows W₀ₑ (e × h), and every Wᵀ the backward pass needs.
+ * `source` is the weight tensor they were made from, so a caller can tell when training replaced the weights.
+ */
+export interface MlpPrepared {
+  readonly source: Tensor2D
+  readonly w0x: Tensor2D
+  readonly w0e: Tensor2D
+  /** Transposes of [W₀ₓ, W₁, …, W_last]. */
+  readonly wT: Tensor2D[]
+}
+
+export function prepareMlp(c: MlpConfig, p: MlpParams): MlpPrepared {
+  return tf.tidy(() => {
+    const w0 = p.weights[0]!
+    const w0x = tf.slice(w0, [0, 0], [c.features, c.hidden]) as Tensor2D
+    const w0e = tf.slice(w0, [c.features, 0], [c.embedding, c.hidden]) as Tensor2D
+    const wT = [w0x, ...p.weights.slice(1)].map((w) => tf.transpose(w) as Tensor2D)
+    return tf.keep({ source: w0, w0x, w0e, wT })
+  }) as unknown as MlpPrepared
+}
+
+export function disposeMlpPrepared(q: MlpPrepared): void {
+  tf.dispose([q.w0x, q.w0e, ...q.wT])
+}
+
+/**
+ * D(x, σ) for ONE σ shared by the batch, with a hand-written input VJP v ↦ (∂D/∂x)ᵀ v — the same function as
+ * `mlpDenoise` with a uniform σ (up to float round-off), for the sampler's denoiser calls. Cheaper than the tape:
+ * c_in, c_skip, c_out are scalars, the σ-embedding and its first-layer product emb(ln σ)·W₀ₑ + b₀ are one row
+ * for the whole batch (no [B, e] sin/cos/concat), and the backward pass is explicit:
+ *   LayerNorm n = (a − ā) r, r = (var + ε)^−½:  ∂a = r (∂n − mean(∂n) − n · mean(∂n ⊙ n));
+ *   SiLU a = z s(z):  ∂z = ∂a ⊙ (s + a (1 − s)).
+ * Returns the kept output and the saved activations; `vjp` may be called any number of times before `dispose`
+ * (`withVjp: false`: the forward only, nothing saved; `denoised` is then the caller's to dispose).
+ */
+export function mlpLinearize(c: MlpConfig, p: MlpParams, q: MlpPrepared, x: Tensor2D, sigma: number, withVjp = true): { denoised: Tensor; vjp: (v: Tensor) => Tensor; dispose: () => void } {
+  const s2p1 = sigma * sigma + 1
+  const cIn = 1 / Math.sqrt(s2p1)
+  const cSkip = 1 / s2p1
+  const cOut = sigma * cIn
+  const last = p.weights.length - 1
+  const fwd = tf.tidy(() => {
+    const row = tf.add(tf.matMul(embedding(tf.tensor2d([[Math.log(sigma)]]), c.embedding), q.w0e), p.biases[0]!)
+    let z = tf.add(tf.matMul(tf.mul(x, cIn), q.w0x), row)
+    const rs: Tensor[] = [], ns: Tensor[] = [], ds: Tensor[] = []
+    let h: Tensor = z
+    for (let i = 0; i < last; i++) {
+      if (i > 0) z = tf.add(tf.matMul(h as Tensor2D, p.weights[i]!), p.biases[i]!)
+      const s = tf.sigmoid(z)
+      const a = tf.mul(z, s)
+      const cen = tf.sub(a, tf.mean(a, -1, true))
+      const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
+      h = tf.mul(cen, r)
+      if (withVjp) { rs.push(r); ns.push(h); ds.push(tf.add(s, tf.mul(a, tf.sub(1, s)))) }
+    }
+    const f = tf.add(tf.matMul(h as Tensor2D, p.weights[last]!), p.biases[last]!)
+    const denoised = tf.add(tf.mul(x, cSkip), tf.mul(f, cOut))
+    return { denoised, rs, ns, ds }
+  })
+  const saved = [...fwd.rs, ...fwd.ns, ...fwd.ds]
+  const vjp = (v: Tensor): Tensor => tf.tidy(() => {
+    if (!withVjp) throw new Error('mlpLinearize: called without withVjp, so no VJP')
+    let g = tf.matMul(tf.mul(v, cOut) as Tensor2D, q.wT[last]!) as Tensor
+    for (let i = last - 1; i >= 0; i--) {
+      const n = fwd.ns[i]!
+      const da = tf.mul(fwd.rs[i]!, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true))))
+      g = tf.matMul(tf.mul(da, fwd.ds[i]!) as Tensor2D, q.wT[i]!)
+    }
+    return tf.add(tf.mul(v, cSkip), tf.mul(g, cIn))
+  })
+  return { denoised: fwd.denoised, vjp, dispose: () => tf.dispose([fwd.denoised, ...saved]) }
+}
