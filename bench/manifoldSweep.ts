@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { MANIFOLD_PRESETS, type ManifoldConfig, type ManifoldPreset } from '../src/core/em/presets'
 import { manifoldTask, runManifold } from '../src/engines/tfjs/manifoldRunner'
-import { eStep, keepInRange, lapMetrics } from '../src/core/em/diem'
+import { eStep, eStepStepsAt, keepInRange, lapMetrics } from '../src/core/em/diem'
 import { sample } from '../src/core/diffusion/sampler'
 import { fitGaussianPrior } from '../src/core/em/gaussianFit'
 import { MANIFOLD_DIM } from '../src/core/data/manifoldTask'
@@ -25,6 +25,9 @@ import type { LapRow, RunRecord } from '../src/app/persistence/runsDb'
 const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k!, v.join('=')] as [string, string] }))
 const preset = (args.get('preset') ?? 'default') as ManifoldPreset
 if (!(preset in MANIFOLD_PRESETS)) throw new Error(`--preset must be one of ${Object.keys(MANIFOLD_PRESETS).join(', ')}`)
+
+/** Numeric fields a preset may leave out (set them with --set all the same). */
+const OPTIONAL = new Set(['estep.firstSteps', 'estep.rampLaps'])
 
 /** Applies `a.b=v,c=w` overrides to a deep copy of the preset; numbers only. */
 function override(base: ManifoldConfig, spec: string | undefined): ManifoldConfig {
@@ -41,7 +44,7 @@ function override(base: ManifoldConfig, spec: string | undefined): ManifoldConfi
       o = o[k] as Record<string, unknown>
     }
     const last = keys.at(-1)!
-    if (typeof o[last] !== 'number') throw new Error(`no numeric field ${path}`)
+    if (typeof o[last] !== 'number' && !OPTIONAL.has(path)) throw new Error(`no numeric field ${path}`)
     o[last] = v
   }
   return c as unknown as ManifoldConfig
@@ -124,12 +127,15 @@ if (args.has('estep-bench')) {
   const run: RunRecord = { id: `sweep-${label}`, name: `${label} (sweep) · seed ${config.seed}`, createdAt: Date.now(), config, status: 'running' }
   const rows: LapRow[] = []
   let lapStart = performance.now()
+  let lapCpu = process.cpuUsage()
   let eStart: number | null = null
   const t0 = performance.now()
   await runManifold(config, undefined, (r) => {
     const now = performance.now()
     const mstep = eStart === null ? 0 : (eStart - lapStart) / 1000
-    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
+    const cpu = process.cpuUsage(lapCpu)
+    lapCpu = process.cpuUsage()
+    log({ lap: r.lap, estepSteps: r.lap > 0 ? eStepStepsAt(config.estep, r.lap) : 0, cpuSeconds: (cpu.user + cpu.system) / 1e6, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
     if (runFile) {
       rows.push({ ...r, runId: run.id })
       writeFileSync(runFile, encodeRun({ ...run, status: r.lap + 1 >= config.laps ? 'done' : 'stopped', lapsFinished: rows.length }, rows))

@@ -26,7 +26,12 @@ export interface TrainSettings {
 }
 
 export interface EStepSettings {
+  /** Sampler steps (from lap `rampLaps` on, when a ramp is set). */
   steps: number
+  /** Optional step schedule over laps: `firstSteps` at lap 1, rising geometrically to `steps` at lap `rampLaps`
+   * (few steps while the prior's own blur dominates, many once it is sharp). Absent: `steps` every lap. */
+  firstSteps?: number
+  rampLaps?: number
   /** Observations per sampler batch (CG is per sample, so chunking only bounds memory). */
   chunk: number
   cgIters: number
@@ -102,6 +107,14 @@ export function lapMetrics(task: ManifoldTask, samples: Float32Array, evalSize: 
     sinkhorn: sinkhornDivergence(task.evalA.subarray(0, n * d), task.evalB.subarray(0, n * d), v, d, { reference: truthReference(task, n) }),
     slicedWasserstein: slicedWasserstein(task.evalA, v, d, { projections: 64, seed }),
   }
+}
+
+/** The E-step's sampler steps at lap k ≥ 1 (EStepSettings' ramp): round(first · (steps/first)^((k−1)/(ramp−1))). */
+export function eStepStepsAt(s: EStepSettings, lap: number): number {
+  const first = s.firstSteps, ramp = s.rampLaps
+  if (first === undefined || ramp === undefined || ramp <= 1 || lap >= ramp) return s.steps
+  if (!(first >= 1)) throw new Error(`estep.firstSteps must be at least 1, got ${first}`)
+  return Math.round(first * (s.steps / first) ** (Math.max(0, lap - 1) / (ramp - 1)))
 }
 
 /** The E-step: one posterior sample per observation under `model`, range-filtered. */
@@ -180,7 +193,7 @@ export async function runLap(
   } finally {
     data.dispose()
   }
-  const e = await eStep(task, model.denoiser, prior, estep, schedule, seed * 7919 + lap, cb)
+  const e = await eStep(task, model.denoiser, prior, { ...estep, steps: eStepStepsAt(estep, lap) }, schedule, seed * 7919 + lap, cb)
   if (e.kept === 0) throw new Error(`lap ${lap}: every E-step sample left (−3, 3); the learned prior diverged`)
   cb.onProgress('metrics', 1, 'computing Sinkhorn and sliced Wasserstein')
   const metrics = lapMetrics(task, e.samples, evalSize, seed + lap)

@@ -142,10 +142,8 @@ export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor,
 /**
  * The weights re-arranged for `mlpLinearize` (kept tensors; dispose with `disposeMlpPrepared`): the first layer
  * split into its x rows W₀ₓ (d × h) and embedding rows W₀ₑ (e × h), and every Wᵀ the backward pass needs.
- * `source` is the weight tensor they were made from, so a caller can tell when training replaced the weights.
  */
 export interface MlpPrepared {
-  readonly source: Tensor2D
   readonly w0x: Tensor2D
   readonly w0e: Tensor2D
   /** Transposes of [W₀ₓ, W₁, …, W_last]. */
@@ -153,13 +151,13 @@ export interface MlpPrepared {
 }
 
 export function prepareMlp(c: MlpConfig, p: MlpParams): MlpPrepared {
-  return tf.tidy(() => {
-    const w0 = p.weights[0]!
+  const w0 = p.weights[0]!
+  const t = tf.tidy(() => {
     const w0x = tf.slice(w0, [0, 0], [c.features, c.hidden]) as Tensor2D
     const w0e = tf.slice(w0, [c.features, 0], [c.embedding, c.hidden]) as Tensor2D
-    const wT = [w0x, ...p.weights.slice(1)].map((w) => tf.transpose(w) as Tensor2D)
-    return tf.keep({ source: w0, w0x, w0e, wT })
-  }) as unknown as MlpPrepared
+    return [w0x, w0e, ...[w0x, ...p.weights.slice(1)].map((w) => tf.transpose(w) as Tensor2D)]
+  })
+  return { w0x: t[0]!, w0e: t[1]!, wT: t.slice(2) }
 }
 
 export function disposeMlpPrepared(q: MlpPrepared): void {
@@ -212,4 +210,52 @@ export function mlpLinearize(c: MlpConfig, p: MlpParams, q: MlpPrepared, x: Tens
     return tf.add(tf.mul(v, cSkip), tf.mul(g, cIn))
   })
   return { denoised: fwd.denoised, vjp, dispose: () => tf.dispose([fwd.denoised, ...saved]) }
+}
+
+/**
+ * The M-step loss (algorithms.md §1.4) and its weight gradients with a hand-written backward pass (the same
+ * LayerNorm and SiLU formulas as `mlpLinearize`; no input gradient): about half the kernels of the tape.
+ *   loss = mean_b λ_b · mean_i (D(x_t,b, σ_b)_i − x_b,i)²,   x_t [B, d] noisy inputs, x [B, d] targets, σ and λ [B].
+ * Returns the scalar loss and the gradients in the order [W₀, …, W_last, b₀, …, b_last] (= trainMlp's variables).
+ * Call inside tf.tidy.
+ */
+export function mlpLossAndGrads(c: MlpConfig, p: MlpParams, xt: Tensor2D, x: Tensor2D, sigma: Tensor1D, lambda: Tensor1D): { loss: Tensor; grads: Tensor[] } {
+  const [b, d] = xt.shape
+  const s = sigma.reshape([-1, 1])
+  const s2p1 = tf.add(tf.square(s), 1)
+  const cIn = tf.rsqrt(s2p1)
+  const cSkip = tf.reciprocal(s2p1)
+  const cOut = tf.mul(s, cIn)
+  const last = p.weights.length - 1
+  const inputs: Tensor[] = [tf.concat([tf.mul(xt, cIn), embedding(tf.log(s), c.embedding)], 1)]
+  const rs: Tensor[] = [], ns: Tensor[] = [], ds: Tensor[] = []
+  for (let i = 0; i < last; i++) {
+    const z = tf.add(tf.matMul(inputs[i] as Tensor2D, p.weights[i]!), p.biases[i]!)
+    const sg = tf.sigmoid(z)
+    const a = tf.mul(z, sg)
+    const cen = tf.sub(a, tf.mean(a, -1, true))
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
+    const n = tf.mul(cen, r)
+    rs.push(r); ns.push(n); ds.push(tf.add(sg, tf.mul(a, tf.sub(1, sg))))
+    inputs.push(n)
+  }
+  const f = tf.add(tf.matMul(inputs[last] as Tensor2D, p.weights[last]!), p.biases[last]!)
+  const err = tf.sub(tf.add(tf.mul(cSkip, xt), tf.mul(cOut, f)), x)
+  const lam = lambda.reshape([-1, 1])
+  const loss = tf.div(tf.sum(tf.mul(lam, tf.square(err))), b! * d!)
+  // ∂loss/∂f = c_out · 2 λ (D − x) / (B d)
+  let g: Tensor = tf.mul(tf.mul(lam, cOut), tf.mul(err, 2 / (b! * d!)))
+  const gw: Tensor[] = new Array<Tensor>(last + 1)
+  const gb: Tensor[] = new Array<Tensor>(last + 1)
+  for (let i = last; i >= 0; i--) {
+    if (i < last) {
+      const n = ns[i]!
+      const da = tf.mul(rs[i]!, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true))))
+      g = tf.mul(da, ds[i]!)
+    }
+    gw[i] = tf.matMul(tf.transpose(inputs[i]!) as Tensor2D, g as Tensor2D)
+    gb[i] = tf.sum(g, 0)
+    if (i > 0) g = tf.matMul(g as Tensor2D, tf.transpose(p.weights[i]!) as Tensor2D)
+  }
+  return { loss, grads: [...gw, ...gb] }
 }

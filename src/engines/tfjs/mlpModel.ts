@@ -5,16 +5,17 @@ import type { Cost, Denoiser, Linearization } from '../../core/types'
 import { CostCounter } from '../../core/denoisers/cost'
 import type { TrainableDenoiser, TrainSettings } from '../../core/em/diem'
 import type { VESchedule } from '../../core/diffusion/schedule'
-import { disposeMlpPrepared, disposeParams, exportWeights, importWeights, initMlp, mlpLinearize, prepareMlp, type MlpConfig, type MlpParams, type MlpPrepared, type MlpWeights } from './mlp'
+import { disposeMlpPrepared, disposeParams, exportWeights, importWeights, initMlp, mlpLinearize, prepareMlp, type MlpConfig, type MlpParams, type MlpWeights } from './mlp'
 import { trainMlp } from './trainMlp'
 
-/** The current weights of an MlpModel as a Denoiser; re-prepares when training has replaced the weights. */
+/** The current weights of an MlpModel as a Denoiser. The re-arranged weights (6 small slices/transposes) are
+ * made per call and freed with it, so nothing outlives a lap (runManifold's leak check) and training may replace
+ * the weights at any time. */
 class MlpDenoiser implements Denoiser {
   readonly name = 'mlp'
   readonly jacobian = 'autodiff' as const
   readonly sampleShape: readonly number[]
   private readonly counter = new CostCounter()
-  private prepared: MlpPrepared | null = null
 
   constructor(private readonly config: MlpConfig, private readonly params: () => MlpParams) {
     this.sampleShape = [config.features]
@@ -23,43 +24,38 @@ class MlpDenoiser implements Denoiser {
   get cost(): Cost { return this.counter.snapshot() }
   resetCost(): void { this.counter.reset() }
 
-  private prep(): MlpPrepared {
-    const p = this.params()
-    if (this.prepared?.source !== p.weights[0]) {
-      if (this.prepared) disposeMlpPrepared(this.prepared)
-      this.prepared = prepareMlp(this.config, p)
-    }
-    return this.prepared
-  }
-
   denoise(x: Tensor, sigma: number): Tensor {
     this.counter.forward++
-    const lin = mlpLinearize(this.config, this.params(), this.prep(), x as Tensor2D, sigma, false)
-    return lin.denoised
+    const p = this.params()
+    const q = prepareMlp(this.config, p)
+    try {
+      return mlpLinearize(this.config, p, q, x as Tensor2D, sigma, false).denoised
+    } finally {
+      disposeMlpPrepared(q)
+    }
   }
 
   linearize(x: Tensor, sigma: number): Linearization {
     this.counter.forward++
-    const lin = mlpLinearize(this.config, this.params(), this.prep(), x as Tensor2D, sigma)
+    const p = this.params()
+    const q = prepareMlp(this.config, p)
+    const lin = mlpLinearize(this.config, p, q, x as Tensor2D, sigma)
     const counter = this.counter
-    return { denoised: lin.denoised, vjp: (v) => { counter.vjp++; return lin.vjp(v) }, dispose: lin.dispose }
-  }
-
-  dispose(): void {
-    if (this.prepared) disposeMlpPrepared(this.prepared)
-    this.prepared = null
+    return {
+      denoised: lin.denoised,
+      vjp: (v) => { counter.vjp++; return lin.vjp(v) },
+      dispose: () => { lin.dispose(); disposeMlpPrepared(q) },
+    }
   }
 }
 
 export class MlpModel implements TrainableDenoiser {
   readonly denoiser: Denoiser
-  private readonly mlpDenoiser: MlpDenoiser
   private params: MlpParams
 
   constructor(readonly config: MlpConfig, private readonly schedule: VESchedule, init: MlpWeights | number) {
     this.params = typeof init === 'number' ? initMlp(config, init) : importWeights(init)
-    this.mlpDenoiser = new MlpDenoiser(config, () => this.params)
-    this.denoiser = this.mlpDenoiser
+    this.denoiser = new MlpDenoiser(config, () => this.params)
   }
 
   train(data: Tensor2D, s: TrainSettings, seed: number, onProgress: (fraction: number, loss: number) => void, signal?: AbortSignal): Promise<number[]> {
@@ -72,7 +68,6 @@ export class MlpModel implements TrainableDenoiser {
   }
 
   dispose(): void {
-    this.mlpDenoiser.dispose()
     disposeParams(this.params)
   }
 }
