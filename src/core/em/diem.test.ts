@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { eStepStepsAt, lapMetrics } from './diem'
+import { lapMetrics } from './diem'
+import { eStepStepsAt } from './presets'
 import { makeManifoldTask, MANIFOLD_DIM } from '../data/manifoldTask'
 import { sinkhornDivergence } from '../metrics/sinkhorn'
 import { mulberry32, normals } from '../linalg/random'

@@ -17,6 +17,7 @@ import type { ManifoldTask } from '../data/manifoldTask'
 import { MANIFOLD_DIM } from '../data/manifoldTask'
 import { sinkhornCost, sinkhornDivergence } from '../metrics/sinkhorn'
 import { slicedWasserstein } from '../metrics/slicedWasserstein'
+import { eStepStepsAt } from './presets'
 
 export interface TrainSettings {
   steps: number
@@ -107,14 +108,6 @@ export function lapMetrics(task: ManifoldTask, samples: Float32Array, evalSize: 
     sinkhorn: sinkhornDivergence(task.evalA.subarray(0, n * d), task.evalB.subarray(0, n * d), v, d, { reference: truthReference(task, n) }),
     slicedWasserstein: slicedWasserstein(task.evalA, v, d, { projections: 64, seed }),
   }
-}
-
-/** The E-step's sampler steps at lap k ≥ 1 (EStepSettings' ramp): round(first · (steps/first)^((k−1)/(ramp−1))). */
-export function eStepStepsAt(s: EStepSettings, lap: number): number {
-  const first = s.firstSteps, ramp = s.rampLaps
-  if (first === undefined || ramp === undefined || ramp <= 1 || lap >= ramp) return s.steps
-  if (!(first >= 1)) throw new Error(`estep.firstSteps must be at least 1, got ${first}`)
-  return Math.round(first * (s.steps / first) ** (Math.max(0, lap - 1) / (ramp - 1)))
 }
 
 /** The E-step: one posterior sample per observation under `model`, range-filtered. */

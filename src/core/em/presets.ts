@@ -47,13 +47,37 @@ export const MANIFOLD_PRESETS: Record<ManifoldPreset, ManifoldConfig> = {
   },
 }
 
+/** The E-step's sampler steps at lap k ≥ 1 (EStepSettings' ramp): round(first · (steps/first)^((k−1)/(ramp−1))). */
+export function eStepStepsAt(s: EStepSettings, lap: number): number {
+  const first = s.firstSteps, ramp = s.rampLaps
+  if (first === undefined || ramp === undefined || ramp <= 1 || lap >= ramp) return s.steps
+  if (!(first >= 1)) throw new Error(`estep.firstSteps must be at least 1, got ${first}`)
+  return Math.round(first * (s.steps / first) ** (Math.max(0, lap - 1) / (ramp - 1)))
+}
+
+/** One E-step sampler step of the MLP on 1024 observations costs about as much as this many M-step steps
+ * (batch 256): Node tfjs-wasm, 2026-12-02, ≈ 24–45 CPU-ms against ≈ 13–20 (docs/manifold-retune.md §5). */
+const ESTEP_STEP_IN_MSTEPS = 2
+
+/** The relative work of lap k ≥ 1 (for the page's time left when the E-step's steps rise over the laps). */
+export function lapCost(c: ManifoldConfig, lap: number): number {
+  return c.train.steps + ESTEP_STEP_IN_MSTEPS * (c.observations / 1024) * eStepStepsAt(c.estep, lap)
+}
+
+/** "128 steps", or with a ramp "32 → 256 steps (rising over laps 1–8)". */
+function eStepStepsText(c: ManifoldConfig): string {
+  const first = eStepStepsAt(c.estep, 1)
+  if (first === c.estep.steps) return `${c.estep.steps} steps`
+  return `${first} → ${c.estep.steps} steps (rising over laps 1–${c.estep.rampLaps})`
+}
+
 /** One line per setting, for the page ("sizes scaled down from the paper's and listed on the page"). */
 export function describeConfig(c: ManifoldConfig): string[] {
   return [
     `${c.observations.toLocaleString('en')} observations (2×5 projections, σ_y = ${c.sigmaY})`,
     `initial Gaussian: ${c.fitIterations} Monte-Carlo EM iterations (exact Gaussian posteriors)`,
     `M-step: ${c.train.steps.toLocaleString('en')} Adam steps, batch ${c.train.batch}, LR ${c.train.lrInit} → ${c.train.lrEnd}, MLP 3×${c.hidden}`,
-    `E-step: MMPS, predictor–corrector ${c.estep.steps} steps (1 corrector, τ = 0.1), CG ${c.estep.cgIters} iterations`,
+    `E-step: MMPS, predictor–corrector ${eStepStepsText(c)} (1 corrector, τ = 0.1), CG ${c.estep.cgIters} iterations`,
     `metrics on ${c.evalSize.toLocaleString('en')} held-out truth points; ${c.laps} laps`,
   ]
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ChangeEvent } from 'react'
 import { useManifold } from './manifoldStore'
-import { MANIFOLD_PRESETS, describeConfig, type ManifoldPreset } from '../../core/em/presets'
+import { MANIFOLD_PRESETS, describeConfig, lapCost, type ManifoldPreset } from '../../core/em/presets'
 import { CornerPlot } from '../../plots/CornerPlot'
 import { LineChart } from '../../plots/LineChart'
 import { ProgressBar } from '../../components/ProgressBar'
@@ -82,7 +82,7 @@ function RunControls() {
 function LapTimeNote() {
   const run = useManifold((s) => s.run)
   const laps = useManifold((s) => s.laps)
-  const text = run ? lapTimeSummary(laps, run.config.laps) : undefined
+  const text = run ? lapTimeSummary(laps, run.config.laps, (k) => lapCost(run.config, k)) : undefined
   return text ? <p className="hint" data-testid="em-lap-time">{text}</p> : null
 }
 
