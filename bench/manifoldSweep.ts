@@ -3,6 +3,7 @@
 // Sinkhorn, sliced Wasserstein, lap seconds split into M-step / E-step+metrics, kept samples, the 1-minute load
 // average at the end of the lap; `--eval=N` adds a second Sinkhorn on N truth points, `--run-file=f.json` writes
 // the run as the lab's export file after every lap (import it in the page). Used to retune the default preset (docs/manifold-retune.md).
+// `--estep-bench=K` / `--mstep-bench=K` time K E-step (PC) / M-step (Adam) steps alone (CPU-ms per step).
 // `--oracle` instead trains the MLP on the hidden truth (count points) for train.steps × laps steps and then runs
 // one E-step: the floor the E-step settings allow with a well-fitted prior.
 import { appendFileSync, writeFileSync } from 'node:fs'
@@ -79,6 +80,20 @@ if (args.has('estep-bench')) {
     const ms = performance.now() - t1
     log({ what: 'estep-bench', rep, steps, observations: config.observations, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kept: e.kept, checksum: e.samples.reduce((a, b) => a + b, 0), load1: loadavg()[0] })
   }
+  model.dispose()
+} else if (args.has('mstep-bench')) {
+  // `--mstep-bench=K`: the M-step's cost alone — K Adam steps (the preset's batch) on the truth points, three times.
+  const task = manifoldTask(config)
+  const model = new MlpModel({ features: MANIFOLD_DIM, hidden: config.hidden, layers: 3, embedding: 64 }, config.schedule, config.seed)
+  const data = tf.tensor2d(Float32Array.from(task.truth), [config.observations, MANIFOLD_DIM])
+  const steps = Number(args.get('mstep-bench')) || 100
+  for (let rep = 0; rep < 3; rep++) {
+    const t1 = performance.now(), c1 = process.cpuUsage()
+    const losses = await model.train(data, { ...config.train, steps }, rep, () => {})
+    const cpu = process.cpuUsage(c1)
+    log({ what: 'mstep-bench', rep, steps, batch: config.train.batch, msPerStep: (performance.now() - t1) / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, loss: losses.at(-1), load1: loadavg()[0] })
+  }
+  data.dispose()
   model.dispose()
 } else if (args.has('oracle')) {
   const task = manifoldTask(config)

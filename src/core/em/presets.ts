@@ -1,9 +1,10 @@
-// Manifold-lab presets (algorithms.md §4.2/§5 table). `paper` is the paper's configuration; `default` is
-// scaled to 26–31 CPU-seconds per lap in the page (tfjs-wasm, 2-core CPU; 12 laps ≈ 5–6 min on a free CPU, estimated from
-// the CPU time measured 2026-12-01, docs/manifold-retune.md §4); `tiny` is for tests.
-// default (docs/manifold-retune.md): the E-step's sampler steps set the floor the EM settles on (with a prior fitted
-// to the truth, PC 32 steps land 0.22 Sinkhorn away, 128 steps 0.07), so they went 32 → 128; the MLP 3×128 fits as
-// well as 3×256 at about half the cost, which pays for 640 M-step steps instead of 160.
+// Manifold-lab presets (algorithms.md §4.2/§5 table). `paper` is the paper's configuration; `default` is scaled to
+// 11–24 CPU-seconds per lap (Node tfjs-wasm, 2-core CPU, 2026-12-02): 14 laps ≈ 220 CPU-s ≈ 3.7 min on a free CPU,
+// Sinkhorn below a quarter of lap 0's from lap 9 (≈ 2.4 min) on (docs/manifold-retune.md §5); `tiny` is for tests.
+// default: the E-step's sampler steps set the floor the EM settles on (with a prior fitted to the truth, PC 32 steps
+// land 0.22 Sinkhorn away, 128 steps 0.07), but early laps sample a blurred prior where precision buys nothing, so
+// the steps rise 32 → 256 over laps 1–8 (§5: 0.28–0.30 from lap 10 on, against 0.37–0.42 with a fixed 128); the MLP
+// 3×128 fits as well as 3×256 at about half the cost, which pays for 640 M-step steps.
 import type { EStepSettings, TrainSettings } from './diem'
 import type { VESchedule } from '../diffusion/schedule'
 
@@ -35,9 +36,9 @@ export const MANIFOLD_PRESETS: Record<ManifoldPreset, ManifoldConfig> = {
     estep: { steps: 8, chunk: 256, cgIters: 2 },
   },
   default: {
-    ...common, preset: 'default', observations: 1024, evalSize: 256, fitIterations: 16, laps: 12, hidden: 128,
+    ...common, preset: 'default', observations: 1024, evalSize: 256, fitIterations: 16, laps: 14, hidden: 128,
     train: { steps: 640, batch: 256, lrInit: 1e-3, lrEnd: 1e-6 },
-    estep: { steps: 128, chunk: 1024, cgIters: 2 },
+    estep: { steps: 256, firstSteps: 32, rampLaps: 8, chunk: 1024, cgIters: 2 },
   },
   paper: {
     ...common, preset: 'paper', observations: 65536, evalSize: 16384, fitIterations: 16, laps: 64, hidden: 256,
