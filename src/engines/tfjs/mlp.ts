@@ -139,6 +139,22 @@ export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor,
   })
 }
 
+/** SiLU then LayerNorm (no affine) of z, with what the hand-written backward needs: r = (var + ε)^−½, the output
+ * n, and SiLU's derivative s + a(1 − s). */
+function siluLayerNorm(z: Tensor): { n: Tensor; r: Tensor; dSilu: Tensor } {
+  const s = tf.sigmoid(z)
+  const a = tf.mul(z, s)
+  const cen = tf.sub(a, tf.mean(a, -1, true))
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
+  return { n: tf.mul(cen, r), r, dSilu: tf.add(s, tf.mul(a, tf.sub(1, s))) }
+}
+
+/** ∂z from ∂n through siluLayerNorm: ∂a = r (∂n − mean(∂n) − n · mean(∂n ⊙ n)), ∂z = ∂a ⊙ (s + a(1 − s)). */
+function siluLayerNormBackward(g: Tensor, saved: { n: Tensor; r: Tensor; dSilu: Tensor }): Tensor {
+  const { n, r, dSilu } = saved
+  return tf.mul(tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true)))), dSilu)
+}
+
 /**
  * The weights re-arranged for `mlpLinearize` (kept tensors; dispose with `disposeMlpPrepared`): the first layer
  * split into its x rows W₀ₓ (d × h) and embedding rows W₀ₑ (e × h), and every Wᵀ the backward pass needs.
@@ -168,9 +184,7 @@ export function disposeMlpPrepared(q: MlpPrepared): void {
  * D(x, σ) for ONE σ shared by the batch, with a hand-written input VJP v ↦ (∂D/∂x)ᵀ v — the same function as
  * `mlpDenoise` with a uniform σ (up to float round-off), for the sampler's denoiser calls. Cheaper than the tape:
  * c_in, c_skip, c_out are scalars, the σ-embedding and its first-layer product emb(ln σ)·W₀ₑ + b₀ are one row
- * for the whole batch (no [B, e] sin/cos/concat), and the backward pass is explicit:
- *   LayerNorm n = (a − ā) r, r = (var + ε)^−½:  ∂a = r (∂n − mean(∂n) − n · mean(∂n ⊙ n));
- *   SiLU a = z s(z):  ∂z = ∂a ⊙ (s + a (1 − s)).
+ * for the whole batch (no [B, e] sin/cos/concat), and the backward pass is explicit (siluLayerNormBackward).
  * Returns the kept output and the saved activations; `vjp` may be called any number of times before `dispose`
  * (`withVjp: false`: the forward only, nothing saved; `denoised` is then the caller's to dispose).
  */
@@ -183,38 +197,31 @@ export function mlpLinearize(c: MlpConfig, p: MlpParams, q: MlpPrepared, x: Tens
   const fwd = tf.tidy(() => {
     const row = tf.add(tf.matMul(embedding(tf.tensor2d([[Math.log(sigma)]]), c.embedding), q.w0e), p.biases[0]!)
     let z = tf.add(tf.matMul(tf.mul(x, cIn), q.w0x), row)
-    const rs: Tensor[] = [], ns: Tensor[] = [], ds: Tensor[] = []
+    const layers: Array<ReturnType<typeof siluLayerNorm>> = []
     let h: Tensor = z
     for (let i = 0; i < last; i++) {
       if (i > 0) z = tf.add(tf.matMul(h as Tensor2D, p.weights[i]!), p.biases[i]!)
-      const s = tf.sigmoid(z)
-      const a = tf.mul(z, s)
-      const cen = tf.sub(a, tf.mean(a, -1, true))
-      const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
-      h = tf.mul(cen, r)
-      if (withVjp) { rs.push(r); ns.push(h); ds.push(tf.add(s, tf.mul(a, tf.sub(1, s)))) }
+      const l = siluLayerNorm(z)
+      h = l.n
+      if (withVjp) layers.push(l)
     }
     const f = tf.add(tf.matMul(h as Tensor2D, p.weights[last]!), p.biases[last]!)
     const denoised = tf.add(tf.mul(x, cSkip), tf.mul(f, cOut))
-    return { denoised, rs, ns, ds }
+    return { denoised, layers }
   })
-  const saved = [...fwd.rs, ...fwd.ns, ...fwd.ds]
+  const saved = fwd.layers.flatMap((l) => [l.n, l.r, l.dSilu])
   const vjp = (v: Tensor): Tensor => tf.tidy(() => {
     if (!withVjp) throw new Error('mlpLinearize: called without withVjp, so no VJP')
     let g = tf.matMul(tf.mul(v, cOut) as Tensor2D, q.wT[last]!) as Tensor
-    for (let i = last - 1; i >= 0; i--) {
-      const n = fwd.ns[i]!
-      const da = tf.mul(fwd.rs[i]!, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true))))
-      g = tf.matMul(tf.mul(da, fwd.ds[i]!) as Tensor2D, q.wT[i]!)
-    }
+    for (let i = last - 1; i >= 0; i--) g = tf.matMul(siluLayerNormBackward(g, fwd.layers[i]!) as Tensor2D, q.wT[i]!)
     return tf.add(tf.mul(v, cSkip), tf.mul(g, cIn))
   })
   return { denoised: fwd.denoised, vjp, dispose: () => tf.dispose([fwd.denoised, ...saved]) }
 }
 
 /**
- * The M-step loss (algorithms.md §1.4) and its weight gradients with a hand-written backward pass (the same
- * LayerNorm and SiLU formulas as `mlpLinearize`; no input gradient): about half the kernels of the tape.
+ * The M-step loss (algorithms.md §1.4) and its weight gradients with a hand-written backward pass
+ * (siluLayerNormBackward, as `mlpLinearize`; no input gradient): about half the kernels of the tape.
  *   loss = mean_b λ_b · mean_i (D(x_t,b, σ_b)_i − x_b,i)²,   x_t [B, d] noisy inputs, x [B, d] targets, σ and λ [B].
  * Returns the scalar loss and the gradients in the order [W₀, …, W_last, b₀, …, b_last] (= trainMlp's variables).
  * Call inside tf.tidy.
@@ -228,16 +235,11 @@ export function mlpLossAndGrads(c: MlpConfig, p: MlpParams, xt: Tensor2D, x: Ten
   const cOut = tf.mul(s, cIn)
   const last = p.weights.length - 1
   const inputs: Tensor[] = [tf.concat([tf.mul(xt, cIn), embedding(tf.log(s), c.embedding)], 1)]
-  const rs: Tensor[] = [], ns: Tensor[] = [], ds: Tensor[] = []
+  const layers: Array<ReturnType<typeof siluLayerNorm>> = []
   for (let i = 0; i < last; i++) {
-    const z = tf.add(tf.matMul(inputs[i] as Tensor2D, p.weights[i]!), p.biases[i]!)
-    const sg = tf.sigmoid(z)
-    const a = tf.mul(z, sg)
-    const cen = tf.sub(a, tf.mean(a, -1, true))
-    const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
-    const n = tf.mul(cen, r)
-    rs.push(r); ns.push(n); ds.push(tf.add(sg, tf.mul(a, tf.sub(1, sg))))
-    inputs.push(n)
+    const l = siluLayerNorm(tf.add(tf.matMul(inputs[i] as Tensor2D, p.weights[i]!), p.biases[i]!))
+    layers.push(l)
+    inputs.push(l.n)
   }
   const f = tf.add(tf.matMul(inputs[last] as Tensor2D, p.weights[last]!), p.biases[last]!)
   const err = tf.sub(tf.add(tf.mul(cSkip, xt), tf.mul(cOut, f)), x)
@@ -248,11 +250,7 @@ export function mlpLossAndGrads(c: MlpConfig, p: MlpParams, xt: Tensor2D, x: Ten
   const gw: Tensor[] = new Array<Tensor>(last + 1)
   const gb: Tensor[] = new Array<Tensor>(last + 1)
   for (let i = last; i >= 0; i--) {
-    if (i < last) {
-      const n = ns[i]!
-      const da = tf.mul(rs[i]!, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true))))
-      g = tf.mul(da, ds[i]!)
-    }
+    if (i < last) g = siluLayerNormBackward(g, layers[i]!)
     gw[i] = tf.matMul(tf.transpose(inputs[i]!) as Tensor2D, g as Tensor2D)
     gb[i] = tf.sum(g, 0)
     if (i > 0) g = tf.matMul(g as Tensor2D, tf.transpose(p.weights[i]!) as Tensor2D)
