@@ -2,6 +2,10 @@
 // sinusoidal embedding of c_noise = ln σ (§1.3), LayerNorm after SiLU without affine, inox init.
 //   input concat(c_in·x (d), emb(ln σ) (64)) → Linear 256 → SiLU → LN → Linear 256 → SiLU → LN
 //   → Linear 256 → SiLU → LN → Linear d;   D = c_skip·x + c_out·F.
+// Three forms of the same function: `mlpDenoise` (per-sample σ, tfjs autodiff through it; the reference the tests
+// check the others against), `mlpLinearize` (one σ per batch, hand-written input VJP: the sampler's calls) and
+// `mlpLossAndGrads` (the M-step loss with hand-written weight gradients: training). Per-kernel overhead dominates on
+// tfjs-wasm at these sizes, so the hand-written passes halve the work (docs/manifold-retune.md §5).
 // Linear layers use a custom gradient with explicit transposes: tfjs-wasm's transposed matMul (what
 // autodiff uses by default) is ~10× slower than matMul(transpose(A), B) (stack-notes §4).
 import * as tf from '@tensorflow/tfjs-core'
