@@ -3,13 +3,14 @@
 // Sinkhorn, sliced Wasserstein, lap seconds split into M-step / E-step+metrics, kept samples, the 1-minute load
 // average at the end of the lap; `--eval=N` adds a second Sinkhorn on N truth points, `--run-file=f.json` writes
 // the run as the lab's export file after every lap (import it in the page). Used to retune the default preset (docs/manifold-retune.md).
+// `--estep-bench=K` / `--mstep-bench=K` time K E-step (PC) / M-step (Adam) steps alone (CPU-ms per step).
 // `--oracle` instead trains the MLP on the hidden truth (count points) for train.steps × laps steps and then runs
 // one E-step: the floor the E-step settings allow with a well-fitted prior.
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { MANIFOLD_PRESETS, type ManifoldConfig, type ManifoldPreset } from '../src/core/em/presets'
+import { eStepStepsAt, MANIFOLD_PRESETS, type ManifoldConfig, type ManifoldPreset } from '../src/core/em/presets'
 import { manifoldTask, runManifold } from '../src/engines/tfjs/manifoldRunner'
 import { eStep, keepInRange, lapMetrics } from '../src/core/em/diem'
 import { sample } from '../src/core/diffusion/sampler'
@@ -26,6 +27,9 @@ const args = new Map(process.argv.slice(2).map((a) => { const [k, ...v] = a.repl
 const preset = (args.get('preset') ?? 'default') as ManifoldPreset
 if (!(preset in MANIFOLD_PRESETS)) throw new Error(`--preset must be one of ${Object.keys(MANIFOLD_PRESETS).join(', ')}`)
 
+/** Numeric fields a preset may leave out (set them with --set all the same). */
+const OPTIONAL = new Set(['estep.firstSteps', 'estep.rampLaps'])
+
 /** Applies `a.b=v,c=w` overrides to a deep copy of the preset; numbers only. */
 function override(base: ManifoldConfig, spec: string | undefined): ManifoldConfig {
   const c = structuredClone(base) as unknown as Record<string, unknown>
@@ -41,7 +45,7 @@ function override(base: ManifoldConfig, spec: string | undefined): ManifoldConfi
       o = o[k] as Record<string, unknown>
     }
     const last = keys.at(-1)!
-    if (typeof o[last] !== 'number') throw new Error(`no numeric field ${path}`)
+    if (typeof o[last] !== 'number' && !OPTIONAL.has(path)) throw new Error(`no numeric field ${path}`)
     o[last] = v
   }
   return c as unknown as ManifoldConfig
@@ -62,7 +66,36 @@ function log(rec: Record<string, unknown>): void {
 
 log({ start: new Date().toISOString(), node: process.version, cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, backend: tf.getBackend(), config })
 
-if (args.has('oracle')) {
+if (args.has('estep-bench')) {
+  // `--estep-bench=K`: the E-step's cost alone — K PC steps on all observations with a fresh MLP (the cost does not
+  // depend on the weights), twice (the first warms up the kernels); logs ms and CPU-ms per PC step.
+  const task = manifoldTask(config)
+  const fit = fitGaussianPrior(task.obs, MANIFOLD_DIM, config.fitIterations, mulberry32(config.seed + 17))
+  const model = new MlpModel({ features: MANIFOLD_DIM, hidden: config.hidden, layers: 3, embedding: 64 }, config.schedule, config.seed)
+  const steps = Number(args.get('estep-bench')) || 32
+  for (let rep = 0; rep < 3; rep++) {
+    const t1 = performance.now(), c1 = process.cpuUsage()
+    const e = await eStep(task, model.denoiser, { mean: fit.mean, cov: fit.cov }, { ...config.estep, steps }, config.schedule, 7919, { onProgress: () => {} })
+    const cpu = process.cpuUsage(c1)
+    const ms = performance.now() - t1
+    log({ what: 'estep-bench', rep, steps, observations: config.observations, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kept: e.kept, checksum: e.samples.reduce((a, b) => a + b, 0), load1: loadavg()[0] })
+  }
+  model.dispose()
+} else if (args.has('mstep-bench')) {
+  // `--mstep-bench=K`: the M-step's cost alone — K Adam steps (the preset's batch) on the truth points, three times.
+  const task = manifoldTask(config)
+  const model = new MlpModel({ features: MANIFOLD_DIM, hidden: config.hidden, layers: 3, embedding: 64 }, config.schedule, config.seed)
+  const data = tf.tensor2d(Float32Array.from(task.truth), [config.observations, MANIFOLD_DIM])
+  const steps = Number(args.get('mstep-bench')) || 100
+  for (let rep = 0; rep < 3; rep++) {
+    const t1 = performance.now(), c1 = process.cpuUsage()
+    const losses = await model.train(data, { ...config.train, steps }, rep, () => {})
+    const cpu = process.cpuUsage(c1)
+    log({ what: 'mstep-bench', rep, steps, batch: config.train.batch, msPerStep: (performance.now() - t1) / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, loss: losses.at(-1), load1: loadavg()[0] })
+  }
+  data.dispose()
+  model.dispose()
+} else if (args.has('oracle')) {
   const task = manifoldTask(config)
   const fit = fitGaussianPrior(task.obs, MANIFOLD_DIM, config.fitIterations, mulberry32(config.seed + 17))
   const prior = { mean: fit.mean, cov: fit.cov }
@@ -109,12 +142,15 @@ if (args.has('oracle')) {
   const run: RunRecord = { id: `sweep-${label}`, name: `${label} (sweep) · seed ${config.seed}`, createdAt: Date.now(), config, status: 'running' }
   const rows: LapRow[] = []
   let lapStart = performance.now()
+  let lapCpu = process.cpuUsage()
   let eStart: number | null = null
   const t0 = performance.now()
   await runManifold(config, undefined, (r) => {
     const now = performance.now()
     const mstep = eStart === null ? 0 : (eStart - lapStart) / 1000
-    log({ lap: r.lap, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
+    const cpu = process.cpuUsage(lapCpu)
+    lapCpu = process.cpuUsage()
+    log({ lap: r.lap, estepSteps: r.lap > 0 ? eStepStepsAt(config.estep, r.lap) : 0, cpuSeconds: (cpu.user + cpu.system) / 1e6, sinkhorn: r.sinkhorn, sw: r.slicedWasserstein, seconds: r.seconds, mstep, estep: r.seconds - mstep, kept: r.kept, loss: r.losses.at(-1) ?? null, ...side(r.samples), total: (now - t0) / 1000, load1: loadavg()[0] })
     if (runFile) {
       rows.push({ ...r, runId: run.id })
       writeFileSync(runFile, encodeRun({ ...run, status: r.lap + 1 >= config.laps ? 'done' : 'stopped', lapsFinished: rows.length }, rows))

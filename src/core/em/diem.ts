@@ -17,6 +17,7 @@ import type { ManifoldTask } from '../data/manifoldTask'
 import { MANIFOLD_DIM } from '../data/manifoldTask'
 import { sinkhornCost, sinkhornDivergence } from '../metrics/sinkhorn'
 import { slicedWasserstein } from '../metrics/slicedWasserstein'
+import { eStepStepsAt } from './presets'
 
 export interface TrainSettings {
   steps: number
@@ -26,7 +27,12 @@ export interface TrainSettings {
 }
 
 export interface EStepSettings {
+  /** Sampler steps (from lap `rampLaps` on, when a ramp is set). */
   steps: number
+  /** Optional step schedule over laps: `firstSteps` at lap 1, rising geometrically to `steps` at lap `rampLaps`
+   * (few steps while the prior's own blur dominates, many once it is sharp). Absent: `steps` every lap. */
+  firstSteps?: number
+  rampLaps?: number
   /** Observations per sampler batch (CG is per sample, so chunking only bounds memory). */
   chunk: number
   cgIters: number
@@ -180,7 +186,7 @@ export async function runLap(
   } finally {
     data.dispose()
   }
-  const e = await eStep(task, model.denoiser, prior, estep, schedule, seed * 7919 + lap, cb)
+  const e = await eStep(task, model.denoiser, prior, { ...estep, steps: eStepStepsAt(estep, lap) }, schedule, seed * 7919 + lap, cb)
   if (e.kept === 0) throw new Error(`lap ${lap}: every E-step sample left (−3, 3); the learned prior diverged`)
   cb.onProgress('metrics', 1, 'computing Sinkhorn and sliced Wasserstein')
   const metrics = lapMetrics(task, e.samples, evalSize, seed + lap)

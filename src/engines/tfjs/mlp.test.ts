@@ -1,7 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { initMlp, mlpDenoise, disposeParams, exportWeights, importWeights, type MlpConfig } from './mlp'
+import { initMlp, mlpDenoise, disposeParams, exportWeights, importWeights, mlpLinearize, mlpLossAndGrads, prepareMlp, disposeMlpPrepared, type MlpConfig, type MlpParams } from './mlp'
+import { MlpModel } from './mlpModel'
 import { trainMlp } from './trainMlp'
 
 const small: MlpConfig = { features: 2, hidden: 32, layers: 2, embedding: 8 }
@@ -42,6 +43,92 @@ describe('MLP denoiser', () => {
     expect(Array.from(tf.grad(f(false))(x).dataSync())).toEqual(Array.from(tf.grad(f(true))(x).dataSync()))
     expect(f(false)(x).dataSync()[0]).toBe(f(true)(x).dataSync()[0])
     disposeParams(p)
+  })
+
+  it('mlpLinearize (one σ, hand-written VJP) matches mlpDenoise and its autodiff VJP', () => {
+    const c: MlpConfig = { features: 3, hidden: 16, layers: 3, embedding: 8 }
+    const p = initMlp(c, 6)
+    // non-zero biases, so that the bias paths are exercised too
+    p.biases.forEach((b, i) => { const nb = tf.randomNormal(b.shape, 0, 0.5, 'float32', 40 + i) as tf.Tensor1D; b.dispose(); p.biases[i] = nb })
+    const q = prepareMlp(c, p)
+    const x = tf.randomNormal([7, 3], 0, 2, 'float32', 11) as tf.Tensor2D
+    const v = tf.randomNormal([7, 3], 0, 1, 'float32', 12)
+    for (const sigma of [0.003, 0.4, 2.5, 9]) {
+      const s = tf.fill([7], sigma)
+      const ref = mlpDenoise(c, p, x, s)
+      const refVjp = tf.grad((u: tf.Tensor) => tf.sum(tf.mul(mlpDenoise(c, p, u, s), v)))(x)
+      const before = tf.memory().numTensors
+      const lin = mlpLinearize(c, p, q, x, sigma)
+      const g = lin.vjp(v)
+      const g2 = lin.vjp(v) // reusable
+      const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)
+      const scale = (a: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0]!)
+      expect(maxAbs(lin.denoised, ref)).toBeLessThan(1e-5 * Math.max(1, scale(ref)))
+      expect(maxAbs(g, refVjp)).toBeLessThan(1e-4 * Math.max(1, scale(refVjp)))
+      expect(maxAbs(g2, g)).toBe(0)
+      lin.dispose()
+      tf.dispose([g, g2])
+      expect(tf.memory().numTensors).toBe(before)
+      tf.dispose([s, ref, refVjp])
+    }
+    const fwd = mlpLinearize(c, p, q, x, 0.4, false)
+    expect(() => fwd.vjp(v)).toThrow(/without withVjp/)
+    fwd.denoised.dispose()
+    tf.dispose([x, v])
+    disposeMlpPrepared(q)
+    disposeParams(p)
+  })
+
+  it('mlpLossAndGrads (hand-written backward) gives the loss and weight gradients of autodiff through mlpDenoise', () => {
+    const c: MlpConfig = { features: 3, hidden: 16, layers: 3, embedding: 8 }
+    const p = initMlp(c, 7)
+    p.biases.forEach((b, i) => { const nb = tf.randomNormal(b.shape, 0, 0.5, 'float32', 50 + i) as tf.Tensor1D; b.dispose(); p.biases[i] = nb })
+    const x = tf.randomNormal([9, 3], 0, 1, 'float32', 13) as tf.Tensor2D
+    const sigma = tf.tensor1d([0.002, 0.01, 0.05, 0.3, 0.8, 1.5, 3, 6, 10])
+    const xt = tf.add(x, tf.mul(tf.randomNormal([9, 3], 0, 1, 'float32', 14), sigma.reshape([-1, 1]))) as tf.Tensor2D
+    const lambda = tf.add(tf.reciprocal(tf.square(sigma)), 1) as tf.Tensor1D
+    const vars = [...p.weights, ...p.biases]
+    const f = (...ps: tf.Tensor[]): tf.Tensor => {
+      const d = mlpDenoise(c, { weights: ps.slice(0, 4) as tf.Tensor2D[], biases: ps.slice(4) as MlpParams['biases'] }, xt, sigma)
+      return tf.mean(tf.mul(lambda, tf.mean(tf.square(tf.sub(d, x)), 1)))
+    }
+    const ref = tf.valueAndGrads(f)(vars)
+    const mine = tf.tidy(() => mlpLossAndGrads(c, p, xt, x, sigma, lambda))
+    const l0 = ref.value.dataSync()[0]!
+    expect(Math.abs(mine.loss.dataSync()[0]! - l0)).toBeLessThan(1e-5 * l0)
+    expect(mine.grads.length).toBe(8)
+    ref.grads.forEach((g, i) => {
+      expect(mine.grads[i]!.shape).toEqual(g.shape)
+      const scale = tf.max(tf.abs(g)).dataSync()[0]!
+      expect(scale).toBeGreaterThan(0)
+      expect(tf.max(tf.abs(tf.sub(mine.grads[i]!, g))).dataSync()[0]).toBeLessThan(1e-4 * scale)
+    })
+    tf.dispose([ref.value, ...ref.grads, mine.loss, ...mine.grads, x, xt, sigma, lambda])
+    disposeParams(p)
+  })
+
+  it("MlpModel's denoiser follows the weights through training and leaks nothing", async () => {
+    const m = new MlpModel(small, { a: 1e-3, b: 10 }, 8)
+    const x = tf.tensor2d([[0.3, -0.7], [1.1, 0.4]])
+    const t0 = tf.memory().numTensors
+    const a = m.denoiser.denoise(x, 0.5)
+    const lin = m.denoiser.linearize(x, 0.5)
+    lin.vjp(x).dispose()
+    lin.dispose()
+    expect(tf.memory().numTensors).toBe(t0 + 1)
+    const data = tf.randomNormal([64, 2], 0, 1, 'float32', 3) as tf.Tensor2D
+    await m.train(data, { steps: 5, batch: 16, lrInit: 1e-2, lrEnd: 1e-3 }, 1, () => {})
+    const b = m.denoiser.denoise(x, 0.5)
+    const w = importWeights(await m.weights())
+    const ref = mlpDenoise(small, w, x, tf.fill([2], 0.5))
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeGreaterThan(1e-4)
+    expect(tf.max(tf.abs(tf.sub(b, ref))).dataSync()[0]).toBeLessThan(1e-5)
+    tf.dispose([a, b, ref, data])
+    disposeParams(w)
+    const before = tf.memory().numTensors
+    m.dispose()
+    expect(before - tf.memory().numTensors).toBe(6) // the params, 2 × 3 layers
+    x.dispose()
   })
 
   it('round-trips weights and rejects a mismatched shape', async () => {

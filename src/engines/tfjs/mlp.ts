@@ -2,6 +2,10 @@
 // sinusoidal embedding of c_noise = ln σ (§1.3), LayerNorm after SiLU without affine, inox init.
 //   input concat(c_in·x (d), emb(ln σ) (64)) → Linear 256 → SiLU → LN → Linear 256 → SiLU → LN
 //   → Linear 256 → SiLU → LN → Linear d;   D = c_skip·x + c_out·F.
+// Three forms of the same function: `mlpDenoise` (per-sample σ, tfjs autodiff through it; the reference the tests
+// check the others against), `mlpLinearize` (one σ per batch, hand-written input VJP: the sampler's calls) and
+// `mlpLossAndGrads` (the M-step loss with hand-written weight gradients: training). Per-kernel overhead dominates on
+// tfjs-wasm at these sizes, so the hand-written passes halve the work (docs/manifold-retune.md §5).
 // Linear layers use a custom gradient with explicit transposes: tfjs-wasm's transposed matMul (what
 // autodiff uses by default) is ~10× slower than matMul(transpose(A), B) (stack-notes §4).
 import * as tf from '@tensorflow/tfjs-core'
@@ -137,4 +141,123 @@ export function mlpDenoise(c: MlpConfig, p: MlpParams, x: Tensor, sigma: Tensor,
     const f = lin(h, p.weights[last]!, p.biases[last]!)
     return tf.add(tf.mul(cSkip, x), tf.mul(cOut, f))
   })
+}
+
+/** SiLU then LayerNorm (no affine) of z, with what the hand-written backward needs: r = (var + ε)^−½, the output
+ * n, and SiLU's derivative s + a(1 − s). */
+function siluLayerNorm(z: Tensor): { n: Tensor; r: Tensor; dSilu: Tensor } {
+  const s = tf.sigmoid(z)
+  const a = tf.mul(z, s)
+  const cen = tf.sub(a, tf.mean(a, -1, true))
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(cen), -1, true), 1e-5))
+  return { n: tf.mul(cen, r), r, dSilu: tf.add(s, tf.mul(a, tf.sub(1, s))) }
+}
+
+/** ∂z from ∂n through siluLayerNorm: ∂a = r (∂n − mean(∂n) − n · mean(∂n ⊙ n)), ∂z = ∂a ⊙ (s + a(1 − s)). */
+function siluLayerNormBackward(g: Tensor, saved: { n: Tensor; r: Tensor; dSilu: Tensor }): Tensor {
+  const { n, r, dSilu } = saved
+  return tf.mul(tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(n, tf.mean(tf.mul(g, n), -1, true)))), dSilu)
+}
+
+/**
+ * The weights re-arranged for `mlpLinearize` (kept tensors; dispose with `disposeMlpPrepared`): the first layer
+ * split into its x rows W₀ₓ (d × h) and embedding rows W₀ₑ (e × h), and every Wᵀ the backward pass needs.
+ */
+export interface MlpPrepared {
+  readonly w0x: Tensor2D
+  readonly w0e: Tensor2D
+  /** Transposes of [W₀ₓ, W₁, …, W_last]. */
+  readonly wT: Tensor2D[]
+}
+
+export function prepareMlp(c: MlpConfig, p: MlpParams): MlpPrepared {
+  const w0 = p.weights[0]!
+  const t = tf.tidy(() => {
+    const w0x = tf.slice(w0, [0, 0], [c.features, c.hidden]) as Tensor2D
+    const w0e = tf.slice(w0, [c.features, 0], [c.embedding, c.hidden]) as Tensor2D
+    return [w0x, w0e, ...[w0x, ...p.weights.slice(1)].map((w) => tf.transpose(w) as Tensor2D)]
+  })
+  return { w0x: t[0]!, w0e: t[1]!, wT: t.slice(2) }
+}
+
+export function disposeMlpPrepared(q: MlpPrepared): void {
+  tf.dispose([q.w0x, q.w0e, ...q.wT])
+}
+
+/**
+ * D(x, σ) for ONE σ shared by the batch, with a hand-written input VJP v ↦ (∂D/∂x)ᵀ v — the same function as
+ * `mlpDenoise` with a uniform σ (up to float round-off), for the sampler's denoiser calls. Cheaper than the tape:
+ * c_in, c_skip, c_out are scalars, the σ-embedding and its first-layer product emb(ln σ)·W₀ₑ + b₀ are one row
+ * for the whole batch (no [B, e] sin/cos/concat), and the backward pass is explicit (siluLayerNormBackward).
+ * Returns the kept output and the saved activations; `vjp` may be called any number of times before `dispose`
+ * (`withVjp: false`: the forward only, nothing saved; `denoised` is then the caller's to dispose).
+ */
+export function mlpLinearize(c: MlpConfig, p: MlpParams, q: MlpPrepared, x: Tensor2D, sigma: number, withVjp = true): { denoised: Tensor; vjp: (v: Tensor) => Tensor; dispose: () => void } {
+  const s2p1 = sigma * sigma + 1
+  const cIn = 1 / Math.sqrt(s2p1)
+  const cSkip = 1 / s2p1
+  const cOut = sigma * cIn
+  const last = p.weights.length - 1
+  const fwd = tf.tidy(() => {
+    const row = tf.add(tf.matMul(embedding(tf.tensor2d([[Math.log(sigma)]]), c.embedding), q.w0e), p.biases[0]!)
+    let z = tf.add(tf.matMul(tf.mul(x, cIn), q.w0x), row)
+    const layers: Array<ReturnType<typeof siluLayerNorm>> = []
+    let h: Tensor = z
+    for (let i = 0; i < last; i++) {
+      if (i > 0) z = tf.add(tf.matMul(h as Tensor2D, p.weights[i]!), p.biases[i]!)
+      const l = siluLayerNorm(z)
+      h = l.n
+      if (withVjp) layers.push(l)
+    }
+    const f = tf.add(tf.matMul(h as Tensor2D, p.weights[last]!), p.biases[last]!)
+    const denoised = tf.add(tf.mul(x, cSkip), tf.mul(f, cOut))
+    return { denoised, layers }
+  })
+  const saved = fwd.layers.flatMap((l) => [l.n, l.r, l.dSilu])
+  const vjp = (v: Tensor): Tensor => tf.tidy(() => {
+    if (!withVjp) throw new Error('mlpLinearize: called without withVjp, so no VJP')
+    let g = tf.matMul(tf.mul(v, cOut) as Tensor2D, q.wT[last]!) as Tensor
+    for (let i = last - 1; i >= 0; i--) g = tf.matMul(siluLayerNormBackward(g, fwd.layers[i]!) as Tensor2D, q.wT[i]!)
+    return tf.add(tf.mul(v, cSkip), tf.mul(g, cIn))
+  })
+  return { denoised: fwd.denoised, vjp, dispose: () => tf.dispose([fwd.denoised, ...saved]) }
+}
+
+/**
+ * The M-step loss (algorithms.md §1.4) and its weight gradients with a hand-written backward pass
+ * (siluLayerNormBackward, as `mlpLinearize`; no input gradient): about half the kernels of the tape.
+ *   loss = mean_b λ_b · mean_i (D(x_t,b, σ_b)_i − x_b,i)²,   x_t [B, d] noisy inputs, x [B, d] targets, σ and λ [B].
+ * Returns the scalar loss and the gradients in the order [W₀, …, W_last, b₀, …, b_last] (= trainMlp's variables).
+ * Call inside tf.tidy.
+ */
+export function mlpLossAndGrads(c: MlpConfig, p: MlpParams, xt: Tensor2D, x: Tensor2D, sigma: Tensor1D, lambda: Tensor1D): { loss: Tensor; grads: Tensor[] } {
+  const [b, d] = xt.shape
+  const s = sigma.reshape([-1, 1])
+  const s2p1 = tf.add(tf.square(s), 1)
+  const cIn = tf.rsqrt(s2p1)
+  const cSkip = tf.reciprocal(s2p1)
+  const cOut = tf.mul(s, cIn)
+  const last = p.weights.length - 1
+  const inputs: Tensor[] = [tf.concat([tf.mul(xt, cIn), embedding(tf.log(s), c.embedding)], 1)]
+  const layers: Array<ReturnType<typeof siluLayerNorm>> = []
+  for (let i = 0; i < last; i++) {
+    const l = siluLayerNorm(tf.add(tf.matMul(inputs[i] as Tensor2D, p.weights[i]!), p.biases[i]!))
+    layers.push(l)
+    inputs.push(l.n)
+  }
+  const f = tf.add(tf.matMul(inputs[last] as Tensor2D, p.weights[last]!), p.biases[last]!)
+  const err = tf.sub(tf.add(tf.mul(cSkip, xt), tf.mul(cOut, f)), x)
+  const lam = lambda.reshape([-1, 1])
+  const loss = tf.div(tf.sum(tf.mul(lam, tf.square(err))), b! * d!)
+  // ∂loss/∂f = c_out · 2 λ (D − x) / (B d)
+  let g: Tensor = tf.mul(tf.mul(lam, cOut), tf.mul(err, 2 / (b! * d!)))
+  const gw: Tensor[] = new Array<Tensor>(last + 1)
+  const gb: Tensor[] = new Array<Tensor>(last + 1)
+  for (let i = last; i >= 0; i--) {
+    if (i < last) g = siluLayerNormBackward(g, layers[i]!)
+    gw[i] = tf.matMul(tf.transpose(inputs[i]!) as Tensor2D, g as Tensor2D)
+    gb[i] = tf.sum(g, 0)
+    if (i > 0) g = tf.matMul(g as Tensor2D, tf.transpose(p.weights[i]!) as Tensor2D)
+  }
+  return { loss, grads: [...gw, ...gb] }
 }

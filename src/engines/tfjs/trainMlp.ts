@@ -1,12 +1,14 @@
 // M-step training of the MLP denoiser (algorithms.md §1.4, §4.2, §5): t ~ Beta(3,3), σ_t = σ(t),
 // loss = mean_b λ_t · mean_i (D(x+σz)_i − x_i)² with λ_t = 1/σ² + 1; Adam (0.9, 0.999, 1e-8) after
 // clip_by_global_norm(1.0); LR linear lr_init → lr_end over the lap (Adam state re-initialised each lap).
-// Batches are drawn with replacement. The loss is read back only every `readEvery` steps.
+// Batches are drawn with replacement. The loss is read back only every `readEvery` steps. Gradients: mlpLossAndGrads'
+// hand-written backward pass (the tape's autodiff of mlpDenoise gives the same numbers, mlp.test.ts); Adam: one flat
+// vector (clippedAdamStepFlat, the same update as clippedAdamStep).
 import * as tf from '@tensorflow/tfjs-core'
-import { clippedAdamStep } from './adam'
+import { clippedAdamStepFlat } from './adam'
 import { drawBatch, linearLr } from './trainBatch'
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
-import { mlpDenoise, type MlpConfig, type MlpParams } from './mlp'
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core'
+import { mlpLossAndGrads, type MlpConfig, type MlpParams } from './mlp'
 import { mulberry32 } from '../../core/linalg/random'
 import type { VESchedule } from '../../core/diffusion/schedule'
 
@@ -43,8 +45,9 @@ export async function trainMlp(
   const n = data.shape[0]
   const u = mulberry32(cfg.seed)
   const vars: Tensor[] = [...params.weights, ...params.biases]
-  let m: Tensor[] = vars.map((v) => tf.zerosLike(v))
-  let v2: Tensor[] = vars.map((v) => tf.zerosLike(v))
+  const size = vars.reduce((a, v) => a + v.size, 0)
+  let m: Tensor = tf.zeros([size])
+  let v2: Tensor = tf.zeros([size])
   const losses: number[] = []
   let window: Tensor = tf.scalar(0)
   try {
@@ -57,16 +60,11 @@ export async function trainMlp(
         const x = tf.gather(data, tf.tensor1d(idx, 'int32'))
         const sigma = tf.tensor1d(sig)
         const xt = tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', seed), sigma.reshape([-1, 1])))
-        const lambda = tf.add(tf.reciprocal(tf.square(sigma)), 1)
-        const f = (...ps: Tensor[]): Tensor => {
-          const k = ps.length / 2
-          const d = mlpDenoise(c, { weights: ps.slice(0, k) as Tensor2D[], biases: ps.slice(k) as MlpParams['biases'] }, xt, sigma)
-          return tf.mean(tf.mul(lambda, tf.mean(tf.square(tf.sub(d, x)), 1)))
-        }
-        const { value, grads } = tf.valueAndGrads(f)(vars)
-        return { ...clippedAdamStep(grads, vars, m, v2, lr, step + 1, cfg.clip), loss: tf.add(window, value) }
+        const lambda = tf.add(tf.reciprocal(tf.square(sigma)), 1) as Tensor1D
+        const { loss: value, grads } = mlpLossAndGrads(c, params, xt as Tensor2D, x as Tensor2D, sigma, lambda)
+        return { ...clippedAdamStepFlat(grads, vars, m, v2, lr, step + 1, cfg.clip), loss: tf.add(window, value) }
       })
-      tf.dispose([...m, ...v2, ...vars, window])
+      tf.dispose([m, v2, ...vars, window])
       m = next.newM
       v2 = next.newV
       window = next.loss
@@ -88,6 +86,6 @@ export async function trainMlp(
     }
     return losses
   } finally {
-    tf.dispose([...m, ...v2, window])
+    tf.dispose([m, v2, window])
   }
 }

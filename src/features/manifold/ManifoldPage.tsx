@@ -1,6 +1,6 @@
 import { useEffect, useState, type ChangeEvent } from 'react'
 import { useManifold } from './manifoldStore'
-import { MANIFOLD_PRESETS, describeConfig, type ManifoldPreset } from '../../core/em/presets'
+import { MANIFOLD_PRESETS, describeConfig, lapCost, type ManifoldPreset } from '../../core/em/presets'
 import { CornerPlot } from '../../plots/CornerPlot'
 import { LineChart } from '../../plots/LineChart'
 import { ProgressBar } from '../../components/ProgressBar'
@@ -9,7 +9,7 @@ import { lapTimeSummary } from './lapTime'
 
 const PRESET_NOTE: Record<ManifoldPreset, string> = {
   tiny: 'seconds per lap — for tests and a first look',
-  default: 'scaled down from the paper: 12 laps, each 26–31 s of CPU time in this page (tfjs-wasm, 2-core CPU, measured 2026-12-01, docs/manifold-retune.md): about 5–6 minutes when the CPU is free, several times longer when other programs share it — this run’s own lap time is shown once lap 1 is done',
+  default: 'scaled down from the paper: 14 laps, the E-step’s sampler steps rising 32 → 256 over laps 1–8. Measured in this page 2026-12-02 (tfjs-wasm, 2-core CPU, docs/manifold-retune.md §5): 14–22 s of CPU time per lap (14–16 s in laps 1–4, 20–22 s from lap 8 on), about 4 minutes of CPU for the run, the Sinkhorn distance under a quarter of lap 0’s from lap 9 (about 2.6 minutes); on a CPU shared with other programs (load 4–8) the laps took 28–66 s each, 11 minutes in all — this run’s own lap time is shown once lap 1 is done',
   paper: "the paper's sizes — hours per lap; for a machine with a real GPU",
 }
 
@@ -82,7 +82,7 @@ function RunControls() {
 function LapTimeNote() {
   const run = useManifold((s) => s.run)
   const laps = useManifold((s) => s.laps)
-  const text = run ? lapTimeSummary(laps, run.config.laps) : undefined
+  const text = run ? lapTimeSummary(laps, run.config.laps, (k) => lapCost(run.config, k)) : undefined
   return text ? <p className="hint" data-testid="em-lap-time">{text}</p> : null
 }
 

@@ -15,4 +15,12 @@ describe('lapTimeSummary', () => {
     expect(lapTimeSummary([{ lap: 0, seconds: 1 }, { lap: 1, seconds: 40 }], 3)).toBe('laps here: 40.0 s each (lap 1); about 40 s for the lap left')
     expect(lapTimeSummary([{ lap: 1, seconds: 10 }, { lap: 2, seconds: 12 }], 3)).toBe('laps here: 11.0 s each (laps 1–2); no laps left')
   })
+  it('prices the laps left by their cost when laps differ, and gives the range of lap times', () => {
+    // cost 1, 2, 3, 4 for laps 1–4: laps 1–2 took 10 s and 20 s = 30 s for 3 units, so 10 s per unit;
+    // laps 3 and 4 left: (3 + 4) × 10 s = 70 s
+    const laps = [{ lap: 0, seconds: 1 }, { lap: 1, seconds: 10 }, { lap: 2, seconds: 20 }]
+    expect(lapTimeSummary(laps, 5, (k) => k)).toBe("laps here: 10.0–20.0 s (laps 1–2; later laps take longer, the E-step's steps rise); about 70 s for the 2 laps left")
+    // a constant cost is the plain mean
+    expect(lapTimeSummary(laps, 5, () => 7)).toBe('laps here: 15.0 s each (laps 1–2); about 30 s for the 2 laps left')
+  })
 })
