@@ -16,7 +16,7 @@ import type { ImageLapRow } from '../../app/persistence/imageEmRuns'
  * (2026-12-01/02; the load is stated in each).
  */
 const PRESET_NOTE: Record<ImageEmPreset, string> = {
-  tiny: 'for tests and a first look: 512 observations, an 8/16-channel U-Net, lap 1 trains 1,000 steps, later laps 300. Measured in Node (same code, wasm, a loaded 2-core machine, load 8–21): lap 0 20 s, lap 1 395 s, laps 2–6 56–128 s each; 6 laps 14 min. Not yet timed in this page.',
+  tiny: 'for tests and a first look: 512 observations, an 8/16-channel U-Net, lap 1 trains 1,000 steps, later laps 300. Measured in Node (same code, wasm, the 2-core machine with the run given CPU priority, load 5–7, 2026-12-02): lap 0 5 s, lap 1 97 s, laps 2–6 31–36 s each; 6 laps 4.6 min. FD 205 → 54.',
   default: '1,024 observations, the 16/32-channel U-Net of models/mnist-unet, 6 laps. Measured in this page (Chromium, wasm, the 2-core machine with this page given CPU priority over other jobs, load 5–8, 2026-12-02): lap 0 26 s, lap 1 188 s (1,000 M-step steps), laps 2–6 73–83 s each; 6 laps 10 min. FD 162 → 31.',
   large: '8× the observations and 4× the channels of tiny, 800 M-step steps: many times tiny\'s lap time on a CPU (not measured); for a machine with WebGPU.',
 }
