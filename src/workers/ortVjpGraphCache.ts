@@ -3,7 +3,8 @@
 // model's SHA-256, the transform's version, the sample shape and the input names: another model, or a newer
 // transform, never reads a stale entry. Every failure (storage full, blocked, a private window) is caught: the
 // cache is only ever a shortcut, and the caller says why it could not keep the graphs.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { DBSchema } from 'idb'
+import { lazyDb } from '../app/persistence/openDb'
 import { TRANSFORM_VERSION, type VjpModels } from '../engines/onnx/ortvjp/transform'
 import type { OrtVjpOptions } from '../engines/onnx/ortvjp/executor'
 
@@ -26,15 +27,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(d, (x) => x.toString(16).padStart(2, '0')).join('')
 }
 
-let dbp: Promise<IDBPDatabase<Schema>> | undefined
-function db(): Promise<IDBPDatabase<Schema>> {
-  if (!dbp) {
-    if (typeof indexedDB === 'undefined') return Promise.reject(new Error('IndexedDB is not available in this browser context'))
-    dbp = openDB<Schema>('tweedie-playground-ortvjp', 1, { upgrade: (d) => { d.createObjectStore('graphs', { keyPath: 'key' }) } })
-    dbp.catch(() => { dbp = undefined })
-  }
-  return dbp
-}
+const db = lazyDb<Schema>('tweedie-playground-ortvjp', 1, (d) => { d.createObjectStore('graphs', { keyPath: 'key' }) })
 
 function isModels(m: unknown): m is VjpModels {
   const v = m as Partial<VjpModels> | undefined

@@ -1,22 +1,15 @@
 // Measured backend verdicts kept in IndexedDB (the worker has no localStorage), so a second visit measures
 // nothing. Every failure (storage full, IndexedDB blocked, a private window) is caught and reported as a
 // note next to the verdict; the choice itself never depends on the cache working.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { DBSchema } from 'idb'
+import { lazyDb } from '../app/persistence/openDb'
 import type { Verdict } from './backendChoice'
 
 interface Schema extends DBSchema {
   verdicts: { key: string; value: Verdict }
 }
 
-let dbp: Promise<IDBPDatabase<Schema>> | undefined
-function db(): Promise<IDBPDatabase<Schema>> {
-  if (!dbp) {
-    if (typeof indexedDB === 'undefined') return Promise.reject(new Error('IndexedDB is not available in this browser context'))
-    dbp = openDB<Schema>('tweedie-playground-backends', 1, { upgrade: (d) => { d.createObjectStore('verdicts', { keyPath: 'key' }) } })
-    dbp.catch(() => { dbp = undefined })
-  }
-  return dbp
-}
+const db = lazyDb<Schema>('tweedie-playground-backends', 1, (d) => { d.createObjectStore('verdicts', { keyPath: 'key' }) })
 
 const errText = (e: unknown): string => (e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e))
 
